@@ -1,0 +1,1 @@
+"""TensorFlow/TFRS model definitions and the one training loop. Imported only when training."""

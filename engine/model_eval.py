@@ -1,0 +1,86 @@
+"""`cratedig eval`: every model and baseline trained on the hold-out split, one table."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from engine.cache import ModelCache
+from engine.dataset import Dataset
+from engine.evaluation import Split, evaluate_recommendations, holdout_split, rmse
+from engine.features import normalised_weights
+from engine.models.base import listeners_query
+from engine.models.registry import BASELINES, DEFAULT_RETRIEVER, MODELS
+from engine.pipeline import recommend_artists
+from engine.progress import ProgressFn
+from engine.training import NoticeFn, TrainConfig, get_models
+
+KS = (10, 20)
+EVAL_FILE = "evaluation-{fingerprint}.json"
+
+
+def held_out_weight_targets(split: Split) -> np.ndarray:
+    """Held-out play counts on the training normalisation (each listener's train L2 norm)."""
+    train = split.train
+    norms = np.sqrt(np.bincount(train.plays.listener, weights=train.plays.weight ** 2,
+                                minlength=train.n_listeners))
+    return split.test_weight / np.maximum(norms[split.test_listener], 1e-12)
+
+
+def ranking_rmse(ranker, split: Split) -> tuple[float, float]:
+    """(ranking model RMSE, per-listener-mean RMSE) on the held-out pairs' normalised weights."""
+    train = split.train
+    actual = held_out_weight_targets(split)
+    counts = np.bincount(train.plays.listener, minlength=train.n_listeners)
+    means = np.bincount(train.plays.listener, weights=normalised_weights(train),
+                        minlength=train.n_listeners) / np.maximum(counts, 1)
+    listeners, inverse = np.unique(split.test_listener, return_inverse=True)
+    query = listeners_query(train, listeners)
+    predicted = np.empty(len(actual))
+    for row in range(len(listeners)):
+        mask = inverse == row
+        predicted[mask] = ranker.score(query_row(query, row), split.test_artist[mask])[0]
+    return rmse(predicted, actual), rmse(means[split.test_listener], actual)
+
+
+def query_row(query, row: int):
+    from engine.models.base import Query
+    return Query(query.listeners[row:row + 1], query.history[row:row + 1])
+
+
+def evaluate(dataset: Dataset, config: TrainConfig | None = None, cache: ModelCache | None = None,
+             progress: ProgressFn | None = None, notice: NoticeFn | None = None,
+             retriever: str = DEFAULT_RETRIEVER, seed: int = 42) -> dict[str, Any]:
+    """Train (or load) every model on the seeded split and measure it with full ranking."""
+    split = holdout_split(dataset, seed=seed)
+    train = split.train
+    names = list(MODELS) + list(BASELINES)
+    models = get_models(train, names, config, cache, progress, notice)
+    rows = []
+    for name, model in models.items():
+        if model.stage == "ranking":
+            continue
+        start = time.perf_counter()
+
+        def recommend(listeners, k, model=model):
+            return recommend_artists(model, None, listeners_query(train, listeners), k)[0]
+
+        metrics = evaluate_recommendations(recommend, split, KS)
+        rows.append({"model": name, **metrics, "train_seconds": round(model.train_seconds, 1),
+                     "eval_seconds": round(time.perf_counter() - start, 1)})
+    ranker = models["ranking"]
+    start = time.perf_counter()
+    metrics = evaluate_recommendations(
+        lambda listeners, k: recommend_artists(models[retriever], ranker, listeners_query(train, listeners), k)[0],
+        split, KS)
+    model_rmse, baseline_rmse = ranking_rmse(ranker, split)
+    rows.insert(2, {"model": f"ranking ({retriever} then ranked)", **metrics,
+                    "train_seconds": round(ranker.train_seconds, 1),
+                    "eval_seconds": round(time.perf_counter() - start, 1)})
+    return {
+        "data": dataset.fingerprint, "split_seed": seed, "holdout_listeners": int(len(np.unique(split.test_listener))),
+        "rows": rows,
+        "ranking_rmse": {"ranking": model_rmse, "per_listener_mean": baseline_rmse},
+        "losses": {name: m.losses for name, m in models.items() if m.losses},
+    }

@@ -1,0 +1,1 @@
+"""The four recommenders and the baselines, all behind one interface (`base.Recommender`)."""

@@ -1,0 +1,55 @@
+"""`mf`: matrix factorisation with L2 and gravity; new listeners folded in by exact least squares."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.models.base import EmbeddingRecommender, Query
+from engine.models.training_data import positive_pairs
+
+
+class MatrixFactorizationModel(EmbeddingRecommender):
+    name = "mf"
+    defaults = dict(dim=64, l2=0.2, gravity=50.0, epochs=60, batch_size=8192, learning_rate=0.03)
+
+    def _fit(self, dataset, progress, strategy):
+        from engine.keras_models.fit import fit
+        from engine.keras_models.mf import MatrixFactorization
+
+        p = {**self.defaults, **self.params}
+        pairs = positive_pairs(dataset)
+        features = {"listener": pairs["listener"], "artist": pairs["artist"],
+                    "target": np.ones(len(pairs["artist"]), np.float32)}
+        model, self.losses = fit(
+            self.name, lambda: MatrixFactorization(dataset.n_listeners, dataset.n_artists, p["dim"],
+                                                   p["l2"], p["gravity"]),
+            features, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
+            seed=p.get("seed", 0), progress=progress, strategy=strategy)
+        self.users = model.listener_embedding.embeddings.numpy()
+        self.artists = model.artist_embedding.embeddings.numpy()
+        self.fold_in_regulariser = np.array(self._regulariser(len(features["artist"]), p), np.float32)
+
+    def _regulariser(self, n_observed: int, p: dict) -> np.ndarray:
+        """The terms of the objective that act on one listener's vector u besides its own plays:
+        n_obs * (l2 / n_listeners * I + gravity / (n_listeners * n_artists) * V^T V)."""
+        n_listeners, n_artists = len(self.users), len(self.artists)
+        gram = self.artists.T.astype(np.float64) @ self.artists
+        return n_observed * (p["l2"] / n_listeners * np.eye(gram.shape[0])
+                             + p["gravity"] / (n_listeners * n_artists) * gram)
+
+    def fold_in(self, liked: np.ndarray) -> np.ndarray:
+        """The listener vector minimising the training objective for a listener who played `liked`."""
+        v = self.artists[liked].astype(np.float64)
+        return np.linalg.solve(v.T @ v + self.fold_in_regulariser, v.sum(axis=0)).astype(np.float32)
+
+    def listener_vectors(self, query: Query) -> np.ndarray:
+        out = np.empty((len(query), self.artists.shape[1]), np.float32)
+        for i, listener in enumerate(query.listeners):
+            out[i] = self.users[listener] if listener >= 0 else self.fold_in(query.history[i].indices)
+        return out
+
+    def to_arrays(self):
+        return {"users": self.users, "artists": self.artists, "fold_in_regulariser": self.fold_in_regulariser}
+
+    def load_arrays(self, arrays, dataset):
+        self.users, self.artists = arrays["users"], arrays["artists"]
+        self.fold_in_regulariser = arrays["fold_in_regulariser"]

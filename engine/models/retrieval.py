@@ -1,0 +1,60 @@
+"""`retrieval`: TFRS two-tower with id towers; new listeners folded in by a few gradient steps."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.models.base import EmbeddingRecommender, Query
+from engine.models.training_data import positive_pairs, sampling_probability
+
+FOLD_IN_STEPS = 40
+
+
+class TwoTowerModel(EmbeddingRecommender):
+    name = "retrieval"
+    defaults = dict(dim=64, epochs=12, batch_size=1024, learning_rate=0.01, l2=0.0,
+                    sampling_correction=True, fold_in_l2=0.01)
+
+    def _fit(self, dataset, progress, strategy):
+        from engine.keras_models.fit import fit
+        from engine.keras_models.retrieval import TwoTowerRetrieval
+
+        p = {**self.defaults, **self.params}
+        pairs = positive_pairs(dataset)
+        probability = sampling_probability(dataset) if p["sampling_correction"] else None
+        model, self.losses = fit(
+            self.name, lambda: TwoTowerRetrieval(dataset.n_listeners, dataset.n_artists, p["dim"],
+                                                 probability, l2=p["l2"]),
+            {"listener": pairs["listener"], "artist": pairs["artist"]},
+            epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
+            seed=p.get("seed", 0), progress=progress, strategy=strategy)
+        self.users = model.listener_tower.embeddings.numpy()
+        self.artists = model.artist_tower.embeddings.numpy()
+
+    def fold_in(self, liked: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Maximise the full-softmax likelihood of the liked artists (with L2) over the listener
+        vector, the artist tower frozen: what training would have learnt for this listener."""
+        l2 = float(self.params.get("fold_in_l2", self.defaults["fold_in_l2"]))
+        target = weights / weights.sum()
+        liked_vectors = self.artists[liked].astype(np.float64)
+        pull = target @ liked_vectors
+        u = pull.copy()
+        for step in range(FOLD_IN_STEPS):
+            logits = self.artists @ u
+            p = np.exp(logits - logits.max())
+            p /= p.sum()
+            grad = pull - p @ self.artists - 2 * l2 * u
+            u += 0.5 * grad / (1 + step) ** 0.5 * 4
+        return u.astype(np.float32)
+
+    def listener_vectors(self, query: Query) -> np.ndarray:
+        out = np.empty((len(query), self.artists.shape[1]), np.float32)
+        for i, listener in enumerate(query.listeners):
+            row = query.history[i]
+            out[i] = self.users[listener] if listener >= 0 else self.fold_in(row.indices, row.data)
+        return out
+
+    def to_arrays(self):
+        return {"users": self.users, "artists": self.artists}
+
+    def load_arrays(self, arrays, dataset):
+        self.users, self.artists = arrays["users"], arrays["artists"]

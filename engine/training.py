@@ -1,0 +1,81 @@
+"""Getting trained models: from the cache when it matches, else by training (and caching)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from engine.cache import ModelCache
+from engine.dataset import Dataset
+from engine.errors import CacheError
+from engine.models.base import Recommender
+from engine.models.registry import BASELINES, MODELS
+from engine.progress import ProgressFn
+
+NoticeFn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Seed plus per-model overrides of each model's `defaults`."""
+
+    seed: int = 0
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def params(self, name: str) -> dict[str, Any]:
+        cls = {**MODELS, **BASELINES}[name]
+        return {**getattr(cls, "defaults", {}), **self.overrides.get(name, {}), "seed": self.seed}
+
+
+def _restore(name: str, params: dict, arrays: dict, meta: dict, dataset: Dataset) -> Recommender:
+    model = MODELS[name](**params)
+    model.load_arrays(arrays, dataset)
+    model.losses = list(meta.get("losses", []))
+    model.train_seconds = float(meta.get("train_seconds", 0.0))
+    return model
+
+
+def cached_model(name: str, dataset: Dataset, config: TrainConfig, cache: ModelCache,
+                 notice: NoticeFn | None = None) -> Recommender | None:
+    """The cached model for exactly this data, config and code, or None. A damaged file is
+    reported through `notice` and treated as missing."""
+    params = config.params(name)
+    path = cache.path(name, params, dataset)
+    try:
+        loaded = cache.load(path)
+    except CacheError as exc:
+        if notice:
+            notice(str(exc))
+        return None
+    return None if loaded is None else _restore(name, params, *loaded, dataset)
+
+
+def get_models(dataset: Dataset, names: list[str], config: TrainConfig | None = None,
+               cache: ModelCache | None = None, progress: ProgressFn | None = None,
+               notice: NoticeFn | None = None, retrain: bool = False,
+               strategy: Any = None) -> dict[str, Recommender]:
+    """Models by name: cached ones are loaded, the rest trained (in the given tf.distribute
+    strategy) and saved. Baselines are always fitted: they take milliseconds."""
+    config = config or TrainConfig()
+    cache = cache or ModelCache()
+    models: dict[str, Recommender] = {}
+    for name in names:
+        if name in BASELINES:
+            models[name] = BASELINES[name]().fit(dataset)
+            continue
+        model = None if retrain else cached_model(name, dataset, config, cache, notice)
+        if model is None:
+            params = config.params(name)
+            model = MODELS[name](**params).fit(dataset, progress, strategy)
+            cache.save(cache.path(name, params, dataset), model.to_arrays(),
+                       {"model": name, "params": params, "data": dataset.fingerprint,
+                        "losses": model.losses, "train_seconds": model.train_seconds})
+        models[name] = model
+    return models
+
+
+def all_cached(dataset: Dataset, names: list[str], config: TrainConfig | None = None,
+               cache: ModelCache | None = None) -> bool:
+    """Whether every named model has a cache file for this data and config (no loading)."""
+    config = config or TrainConfig()
+    cache = cache or ModelCache()
+    return all(name in BASELINES or cache.path(name, config.params(name), dataset).exists() for name in names)
