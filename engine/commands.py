@@ -127,7 +127,7 @@ def fetch(args) -> int:
 
     url = args.url or dataset_url()
     with Progress(TextColumn("downloading"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                  console=err) as bar:
+                  console=err, transient=True) as bar:
         task = bar.add_task("download", total=None)
         dest = fetch_dataset(Path(args.dest) if args.dest else None, url=url, timeout=args.timeout,
                              progress=lambda p: bar.update(task, completed=p.done_bytes, total=p.total_bytes))

@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from engine.dataset import Dataset
-from engine.features import interactions
+from engine.features import interactions, normalised_weights
 
 HOLDOUT_FRACTION = 0.2
 MIN_ARTISTS_TO_SPLIT = 5
@@ -22,6 +22,7 @@ class Split:
     test_listener: np.ndarray
     test_artist: np.ndarray
     test_weight: np.ndarray
+    test_target: np.ndarray  # the seed's target: weight / L2 norm of the listener's weights (all data)
 
     def held_out(self) -> sp.csr_matrix:
         """Listener x artist binary matrix of the held-out pairs."""
@@ -43,7 +44,8 @@ def holdout_split(dataset: Dataset, fraction: float = HOLDOUT_FRACTION, seed: in
     rank_in_listener[order] = np.arange(len(plays)) - starts[plays.listener[order]]
     n_held = np.where(counts >= min_artists, np.maximum(1, np.rint(counts * fraction)), 0).astype(np.int64)
     held = rank_in_listener < n_held[plays.listener]
-    return Split(dataset.with_plays(~held), plays.listener[held], plays.artist[held], plays.weight[held])
+    target = normalised_weights(dataset)[held]
+    return Split(dataset.with_plays(~held), plays.listener[held], plays.artist[held], plays.weight[held], target)
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

@@ -20,18 +20,10 @@ KS = (10, 20)
 EVAL_FILE = "evaluation-{fingerprint}.json"
 
 
-def held_out_weight_targets(split: Split) -> np.ndarray:
-    """Held-out play counts on the training normalisation (each listener's train L2 norm)."""
-    train = split.train
-    norms = np.sqrt(np.bincount(train.plays.listener, weights=train.plays.weight ** 2,
-                                minlength=train.n_listeners))
-    return split.test_weight / np.maximum(norms[split.test_listener], 1e-12)
-
-
 def ranking_rmse(ranker, split: Split) -> tuple[float, float]:
     """(ranking model RMSE, per-listener-mean RMSE) on the held-out pairs' normalised weights."""
     train = split.train
-    actual = held_out_weight_targets(split)
+    actual = split.test_target
     counts = np.bincount(train.plays.listener, minlength=train.n_listeners)
     means = np.bincount(train.plays.listener, weights=normalised_weights(train),
                         minlength=train.n_listeners) / np.maximum(counts, 1)
@@ -40,7 +32,7 @@ def ranking_rmse(ranker, split: Split) -> tuple[float, float]:
     predicted = np.empty(len(actual))
     for row in range(len(listeners)):
         mask = inverse == row
-        predicted[mask] = ranker.score(query_row(query, row), split.test_artist[mask])[0]
+        predicted[mask] = ranker.predict(query_row(query, row), split.test_artist[mask])[1][0]
     return rmse(predicted, actual), rmse(means[split.test_listener], actual)
 
 

@@ -24,22 +24,26 @@ class FileSpec:
     columns: tuple[str, ...]
     numeric: tuple[str, ...]
     required: bool = True
+    may_be_empty: bool = False  # header-only is fine (no friends, no tags); else fatal
 
 
 ARTISTS = FileSpec("artists.dat", ("id", "name", "url", "pictureURL"), ("id",))
-TAGS = FileSpec("tags.dat", ("tagID", "tagValue"), ("tagID",))
+TAGS = FileSpec("tags.dat", ("tagID", "tagValue"), ("tagID",), may_be_empty=True)
 PLAYS = FileSpec("user_artists.dat", ("userID", "artistID", "weight"), ("userID", "artistID", "weight"))
-FRIENDS = FileSpec("user_friends.dat", ("userID", "friendID"), ("userID", "friendID"), required=False)
+FRIENDS = FileSpec("user_friends.dat", ("userID", "friendID"), ("userID", "friendID"), required=False,
+                   may_be_empty=True)
 TAGGINGS = FileSpec(
     "user_taggedartists.dat",
     ("userID", "artistID", "tagID", "day", "month", "year"),
     ("userID", "artistID", "tagID", "day", "month", "year"),
+    may_be_empty=True,
 )
 TAGGING_TIMES = FileSpec(
     "user_taggedartists-timestamps.dat",
     ("userID", "artistID", "tagID", "timestamp"),
     ("userID", "artistID", "tagID", "timestamp"),
     required=False,
+    may_be_empty=True,
 )
 ALL_FILES = (ARTISTS, TAGS, PLAYS, FRIENDS, TAGGINGS, TAGGING_TIMES)
 
@@ -151,6 +155,8 @@ def _parse_checked(text: str, spec: FileSpec, path: Path, quirks: QuirkLog) -> p
         quirks.add("blank lines skipped", spec.name, int(blank.sum()))
         series, line_numbers = series[~blank], line_numbers[~blank]
     if series.empty:
+        if spec.may_be_empty:
+            return _empty(spec)
         raise DataError(path, "has a header but no rows")
     n_fields = series.str.count("\t").to_numpy() + 1
     wrong = n_fields != len(spec.columns)
@@ -159,6 +165,8 @@ def _parse_checked(text: str, spec: FileSpec, path: Path, quirks: QuirkLog) -> p
         quirks.add("truncated last line dropped", spec.name)
         series, line_numbers, n_fields, wrong = series[:-1], line_numbers[:-1], n_fields[:-1], wrong[:-1]
         if series.empty:
+            if spec.may_be_empty:
+                return _empty(spec)
             raise DataError(path, "has a header but no complete rows")
     if wrong.any():
         i = int(np.argmax(wrong))
@@ -177,4 +185,11 @@ def _parse_checked(text: str, spec: FileSpec, path: Path, quirks: QuirkLog) -> p
                             line=int(line_numbers[i]))
         frame[column] = values.astype(np.int64)
     frame["_line"] = line_numbers
+    return frame
+
+
+def _empty(spec: FileSpec) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series([], dtype=np.int64 if c in spec.numeric else object)
+                          for c in spec.columns})
+    frame["_line"] = np.array([], dtype=np.int64)
     return frame

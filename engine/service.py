@@ -44,6 +44,14 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Exclusions:
+    """Artists (dataset indices) and genres the listener said no to."""
+
+    artists: tuple[int, ...] = ()
+    genres: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Recommendations:
     retriever: str
     ranked: bool
@@ -118,6 +126,12 @@ class Engine:
             self.load_models(names=[name])
         return self.models[name]
 
+    def evaluation_report(self) -> dict | None:
+        """The last `cratedig eval` report for this data, if one was saved."""
+        from engine.model_eval import EVAL_FILE
+
+        return self.cache.load_json(EVAL_FILE.format(fingerprint=self.dataset.fingerprint))
+
     # -- search -----------------------------------------------------------------------------
     def search(self, query: str, limit: int = 5) -> list[SearchHit]:
         if len(query) > 1000:
@@ -133,6 +147,23 @@ class Engine:
         hits = self.search(str(ref), 1)
         return hits[0] if hits and hits[0].score >= 70 else None
 
+    def resolve_phrases(self, phrases: Sequence[str | int]) -> tuple[list[SearchHit], list[str]]:
+        """Resolve artist references; a phrase with 'and' that is not itself a good match
+        ('Björk and Muse', unlike 'Simon and Garfunkel') is split and each part resolved."""
+        from engine.intents import and_alternatives
+
+        hits, unknown = [], []
+        for phrase in phrases:
+            hit = self.resolve_artist(phrase)
+            parts = [] if isinstance(phrase, int) else and_alternatives(str(phrase))
+            if parts and (hit is None or hit.score < 95):
+                part_hits = [self.resolve_artist(p) for p in parts]
+                if all(h is not None for h in part_hits):
+                    hits.extend(part_hits)
+                    continue
+            (hits.append(hit) if hit is not None else unknown.append(str(phrase)))
+        return hits, unknown
+
     # -- recommendations --------------------------------------------------------------------
     def listener_query(self, listener_id: int) -> Query:
         index = self.dataset.listener_index(listener_id)
@@ -146,32 +177,42 @@ class Engine:
             raise UsageError("no liked artists given")
         if len(liked) > MAX_LIKED:
             raise UsageError(f"{len(liked)} liked artists given; at most {MAX_LIKED}")
-        resolved, unknown = [], []
-        for ref in liked:
-            hit = self.resolve_artist(ref)
-            (resolved.append(hit) if hit is not None else unknown.append(str(ref)))
+        resolved, unknown = self.resolve_phrases(liked)
         if not resolved:
             raise UsageError(f"none of the liked artists were found: {', '.join(unknown)}")
         return liked_query(self.dataset.n_artists, [[h.artist for h in resolved]]), resolved, unknown
 
     def recommend_listener(self, listener_id: int, k: int = 10, retriever: str = DEFAULT_RETRIEVER,
-                           rank: bool = True, n_candidates: int = DEFAULT_CANDIDATES) -> Recommendations:
-        return self._recommend(self.listener_query(listener_id), k, retriever, rank, n_candidates)
+                           rank: bool = True, n_candidates: int = DEFAULT_CANDIDATES,
+                           exclude: Exclusions | None = None) -> Recommendations:
+        return self._recommend(self.listener_query(listener_id), k, retriever, rank, n_candidates, exclude)
 
     def recommend_liked(self, liked: Sequence[str | int], k: int = 10, retriever: str = DEFAULT_RETRIEVER,
-                        rank: bool = True, n_candidates: int = DEFAULT_CANDIDATES) -> Recommendations:
+                        rank: bool = True, n_candidates: int = DEFAULT_CANDIDATES,
+                        exclude: Exclusions | None = None) -> Recommendations:
         query, resolved, unknown = self.liked_query(liked)
-        result = self._recommend(query, k, retriever, rank, n_candidates)
+        result = self._recommend(query, k, retriever, rank, n_candidates, exclude)
         return Recommendations(result.retriever, result.ranked, result.suggestions, resolved, unknown)
 
-    def _recommend(self, query: Query, k: int, retriever: str, rank: bool, n_candidates: int) -> Recommendations:
+    def _allowed(self, artists: np.ndarray, exclude: Exclusions | None) -> np.ndarray:
+        if exclude is None:
+            return np.ones(len(artists), dtype=bool)
+        ok = ~np.isin(artists, np.asarray(exclude.artists, dtype=np.int64))
+        if exclude.genres:
+            banned = {g.casefold() for g in exclude.genres}
+            ok &= np.array([str(g).casefold() not in banned for g in self.genres[artists]], dtype=bool)
+        return ok
+
+    def _recommend(self, query: Query, k: int, retriever: str, rank: bool, n_candidates: int,
+                   exclude: Exclusions | None = None) -> Recommendations:
         if retriever not in RETRIEVERS:
             raise UsageError(f"{retriever!r} cannot retrieve; choose from {', '.join(RETRIEVERS)}")
         if not 1 <= k <= 1000:
             raise UsageError(f"k must be between 1 and 1000, got {k}")
         ranker = self._model("ranking") if rank else None
         result = shortlist(self._model(retriever), ranker, query, max(n_candidates, k))
-        order = result.order[0, :k]
+        order = result.order[0]
+        order = order[self._allowed(result.candidates[0, order], exclude)][:k]
         final = result.candidates[0, order]
         scores = {name: self._model(name).score(query, final)[0] for name in MODELS}
         history = query.history[0].indices
@@ -242,6 +283,26 @@ class Engine:
         top = np.argsort(-scores)[:k]
         return [(str(names[i]), float(scores[i])) for i in top]
 
+    # -- sanity checks ------------------------------------------------------------------------
+    def norm_vs_popularity(self, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """(listeners per artist, embedding norm) for every artist: the seed's norm plot."""
+        vectors = self._model(model).artist_vectors()
+        return self.popularity.astype(float), np.linalg.norm(vectors, axis=1)
+
+    def embedding_map(self, model: str, n_artists: int = 1500, n_genres: int = 6) -> dict[str, list]:
+        """A 2-D PCA map of the most popular artists' unit vectors, by genre (top genres only)."""
+        popular = np.argsort(-self.popularity, kind="stable")[:n_artists]
+        unit = self.unit_vectors(model)[popular]
+        centred = unit - unit.mean(axis=0)
+        _, _, components = np.linalg.svd(centred, full_matrices=False)
+        xy = centred @ components[:2].T
+        genres = self.genres[popular].astype(str)
+        top = [g for g in self.genre_names()[:n_genres]]
+        return {g: [xy[genres == g, 0].tolist(), xy[genres == g, 1].tolist()] for g in top}
+
+    def training_losses(self) -> dict[str, list[float]]:
+        return {name: list(m.losses) for name, m in self.models.items() if m.losses}
+
     # -- listeners --------------------------------------------------------------------------
     def listener_summary(self, listener_id: int, top: int = 5) -> dict:
         query = self.listener_query(listener_id)
@@ -255,6 +316,42 @@ class Engine:
         return {"listener_id": listener_id, "n_artists": len(artists),
                 "top_artists": [self.artist_label(a) for a in artists[:top]],
                 "top_genres": sorted(counts, key=lambda g: -counts[g])[:3]}
+
+    def genre_names(self) -> list[str]:
+        """Genres that at least one artist has, most common first."""
+        names, counts = np.unique(self.genres.astype(str), return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        return [str(names[i]) for i in order if names[i] != NO_TAGS]
+
+    def genre_seed(self, genre: str, n: int = 8) -> tuple[str, list[int]]:
+        """The genre best matching `genre` and its n most played artists (to simulate a fan)."""
+        from rapidfuzz import process
+
+        known = self.genre_names()
+        from engine.search import normalise
+
+        match = process.extractOne(genre, known, processor=normalise, score_cutoff=70)
+        if match is None:
+            raise UsageError(f"no genre matches {genre!r}; try one of {', '.join(known[:8])}")
+        name = match[0]
+        members = np.flatnonzero(self.genres.astype(str) == name)
+        top = members[np.argsort(-self.popularity[members], kind="stable")][:n]
+        return name, [int(a) for a in top]
+
+    def artist_summary(self, artist_index: int, top_listeners: int = 5) -> dict:
+        """Listeners, plays, tags and the listeners who play it most."""
+        plays = self.dataset.plays
+        mask = plays.artist == artist_index
+        listeners, weights = plays.listener[mask], plays.weight[mask]
+        order = np.argsort(-weights, kind="stable")[:top_listeners]
+        return {"artist_id": int(self.dataset.artist_ids[artist_index]), "name": self.artist_label(artist_index),
+                "genre": str(self.genres[artist_index]), "listeners": int(mask.sum()),
+                "plays": int(weights.sum()), "tags": self.artist_tags(artist_index),
+                "top_listeners": [(int(self.dataset.listener_ids[listeners[i]]), int(weights[i])) for i in order]}
+
+    def listener_table(self) -> list[dict]:
+        """Every listener with artist count, top genres and top artists (for the picker)."""
+        return [self.listener_summary(int(lid), top=3) for lid in self.dataset.listener_ids]
 
     def artist_tags(self, artist_index: int, top: int = 8) -> list[str]:
         tags = artist_tags(self.dataset, min_count=1).of(artist_index)[:top]

@@ -34,43 +34,60 @@ def _restore(name: str, params: dict, arrays: dict, meta: dict, dataset: Dataset
     return model
 
 
+def model_key_params(name: str, config: TrainConfig) -> dict[str, Any]:
+    """What identifies a trained model: its params and, recursively, those of the models it is
+    built on (a retrained `mf` must retrain the `ranking` that reads its vectors)."""
+    params = config.params(name)
+    for upstream in MODELS[name].requires:
+        params = {**params, f"upstream:{upstream}": model_key_params(upstream, config)}
+    return params
+
+
 def cached_model(name: str, dataset: Dataset, config: TrainConfig, cache: ModelCache,
                  notice: NoticeFn | None = None) -> Recommender | None:
     """The cached model for exactly this data, config and code, or None. A damaged file is
     reported through `notice` and treated as missing."""
-    params = config.params(name)
-    path = cache.path(name, params, dataset)
+    path = cache.path(name, model_key_params(name, config), dataset)
     try:
         loaded = cache.load(path)
     except CacheError as exc:
         if notice:
             notice(str(exc))
         return None
-    return None if loaded is None else _restore(name, params, *loaded, dataset)
+    return None if loaded is None else _restore(name, config.params(name), *loaded, dataset)
 
 
 def get_models(dataset: Dataset, names: list[str], config: TrainConfig | None = None,
                cache: ModelCache | None = None, progress: ProgressFn | None = None,
                notice: NoticeFn | None = None, retrain: bool = False,
                strategy: Any = None) -> dict[str, Recommender]:
-    """Models by name: cached ones are loaded, the rest trained (in the given tf.distribute
-    strategy) and saved. Baselines are always fitted: they take milliseconds."""
+    """Models by name (and the models they require): cached ones are loaded, the rest trained (in
+    the given tf.distribute strategy) and saved. Baselines are always fitted: they take
+    milliseconds."""
     config = config or TrainConfig()
     cache = cache or ModelCache()
     models: dict[str, Recommender] = {}
-    for name in names:
+
+    def obtain(name: str) -> Recommender:
+        if name in models:
+            return models[name]
         if name in BASELINES:
             models[name] = BASELINES[name]().fit(dataset)
-            continue
+            return models[name]
+        upstream = {req: obtain(req) for req in MODELS[name].requires}
         model = None if retrain else cached_model(name, dataset, config, cache, notice)
         if model is None:
             params = config.params(name)
-            model = MODELS[name](**params).fit(dataset, progress, strategy)
-            cache.save(cache.path(name, params, dataset), model.to_arrays(),
+            model = MODELS[name](**params).fit(dataset, progress, strategy, upstream)
+            cache.save(cache.path(name, model_key_params(name, config), dataset), model.to_arrays(),
                        {"model": name, "params": params, "data": dataset.fingerprint,
                         "losses": model.losses, "train_seconds": model.train_seconds})
         models[name] = model
-    return models
+        return model
+
+    for name in names:
+        obtain(name)
+    return {name: models[name] for name in dict.fromkeys(list(names) + list(models))}
 
 
 def all_cached(dataset: Dataset, names: list[str], config: TrainConfig | None = None,
@@ -78,4 +95,5 @@ def all_cached(dataset: Dataset, names: list[str], config: TrainConfig | None = 
     """Whether every named model has a cache file for this data and config (no loading)."""
     config = config or TrainConfig()
     cache = cache or ModelCache()
-    return all(name in BASELINES or cache.path(name, config.params(name), dataset).exists() for name in names)
+    return all(name in BASELINES or cache.path(name, model_key_params(name, config), dataset).exists()
+               for name in names)

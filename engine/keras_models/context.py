@@ -31,11 +31,13 @@ class ContextRetrieval(tfrs.Model):
     def __init__(self, history: HistoryPooling, tokens: ArtistTokens, n_artists: int, dim: int,
                  artist_probability: np.ndarray | None, hidden: tuple[int, ...]):
         super().__init__()
-        init = tf.keras.initializers.RandomNormal(stddev=0.05)
+        def init():  # a fresh initializer per table: a shared one draws the same values twice
+            return tf.keras.initializers.RandomNormal(stddev=0.05)
+
         self.history_pool, self.tokens = history, tokens
-        self.tag_embedding = tf.keras.layers.Embedding(tokens.vocabulary_size, dim, embeddings_initializer=init)
-        self.artist_id_embedding = tf.keras.layers.Embedding(n_artists, dim, embeddings_initializer=init)
-        self.history_embedding = tf.keras.layers.Embedding(n_artists, dim, embeddings_initializer=init)
+        self.tag_embedding = tf.keras.layers.Embedding(tokens.vocabulary_size, dim, embeddings_initializer=init())
+        self.artist_id_embedding = tf.keras.layers.Embedding(n_artists, dim, embeddings_initializer=init())
+        self.history_embedding = tf.keras.layers.Embedding(n_artists, dim, embeddings_initializer=init())
         for table in (self.tag_embedding, self.artist_id_embedding, self.history_embedding):
             table.build((None,))
         self.artist_head = mlp((), dim, name="artist_head")

@@ -12,9 +12,11 @@ class MatrixFactorization(tfrs.Model):
     def __init__(self, n_listeners: int, n_artists: int, dim: int, l2: float, gravity: float,
                  init_stddev: float = 0.05):
         super().__init__()
-        init = tf.keras.initializers.RandomNormal(stddev=init_stddev)
-        self.listener_embedding = tf.keras.layers.Embedding(n_listeners, dim, embeddings_initializer=init)
-        self.artist_embedding = tf.keras.layers.Embedding(n_artists, dim, embeddings_initializer=init)
+        def init():  # a fresh initializer per table: a shared one draws the same values twice
+            return tf.keras.initializers.RandomNormal(stddev=init_stddev)
+
+        self.listener_embedding = tf.keras.layers.Embedding(n_listeners, dim, embeddings_initializer=init())
+        self.artist_embedding = tf.keras.layers.Embedding(n_artists, dim, embeddings_initializer=init())
         self.n_listeners, self.n_artists = float(n_listeners), float(n_artists)
         self.l2, self.gravity = l2, gravity
 

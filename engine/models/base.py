@@ -60,6 +60,8 @@ class Recommender(ABC):
     """What every model looks like from outside. Consumers never ask which model it is."""
 
     name: ClassVar[str]
+    #: models this one is built on (trained first, handed to `fit` as `upstream`)
+    requires: ClassVar[tuple[str, ...]] = ()
     #: "retrieval" models score every artist cheaply; "ranking" models re-score a candidate list.
     stage: ClassVar[str] = "retrieval"
 
@@ -68,15 +70,21 @@ class Recommender(ABC):
         self.losses: list[float] = []
         self.train_seconds = 0.0
 
-    def fit(self, dataset: Dataset, progress: ProgressFn | None = None, strategy: Any = None) -> "Recommender":
-        """Train on `dataset`. `strategy` is a tf.distribute strategy (default: the current one)."""
+    def fit(self, dataset: Dataset, progress: ProgressFn | None = None, strategy: Any = None,
+            upstream: dict[str, "Recommender"] | None = None) -> "Recommender":
+        """Train on `dataset`. `strategy` is a tf.distribute strategy (default: the current one);
+        `upstream` holds the trained models named in `requires`."""
+        missing = [name for name in self.requires if not upstream or name not in upstream]
+        if missing:
+            raise ValueError(f"{self.name} needs trained {', '.join(missing)} first")
         start = time.perf_counter()
-        self._fit(dataset, progress, strategy)
+        self._fit(dataset, progress, strategy, upstream or {})
         self.train_seconds = time.perf_counter() - start
         return self
 
     @abstractmethod
-    def _fit(self, dataset: Dataset, progress: ProgressFn | None, strategy: Any) -> None: ...
+    def _fit(self, dataset: Dataset, progress: ProgressFn | None, strategy: Any,
+             upstream: dict[str, "Recommender"]) -> None: ...
 
     @abstractmethod
     def score(self, query: Query, candidates: np.ndarray | None = None) -> np.ndarray:

@@ -11,7 +11,7 @@ from engine.models.base import Query, Recommender
 class MostPopular(Recommender):
     name = "mostpop"
 
-    def _fit(self, dataset, progress, strategy):
+    def _fit(self, dataset, progress, strategy, upstream):
         self.popularity = artist_popularity(dataset).astype(np.float32)
 
     def score(self, query: Query, candidates=None):
@@ -35,7 +35,7 @@ class ItemKNN(Recommender):
 
     name = "itemknn"
 
-    def _fit(self, dataset, progress, strategy):
+    def _fit(self, dataset, progress, strategy, upstream):
         self._prepare(interactions(dataset))
 
     def _prepare(self, matrix: sp.csr_matrix) -> None:

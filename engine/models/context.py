@@ -21,10 +21,10 @@ def artist_texts(dataset) -> np.ndarray:
 
 class ContextModel(EmbeddingRecommender):
     name = "context"
-    defaults = dict(dim=64, hidden=(128,), epochs=10, batch_size=1024, learning_rate=0.005,
+    defaults = dict(dim=32, hidden=(128,), epochs=6, batch_size=1024, learning_rate=0.005,
                     max_tokens=16, vocabulary_size=5000)
 
-    def _fit(self, dataset, progress, strategy):
+    def _fit(self, dataset, progress, strategy, upstream):
         from engine.keras_models.context import ArtistTokens, ContextRetrieval
         from engine.keras_models.fit import fit
         from engine.keras_models.layers import HistoryPooling, export_mlp
@@ -43,6 +43,7 @@ class ContextModel(EmbeddingRecommender):
         model, self.losses = fit(self.name, build, features, epochs=p["epochs"],
                                  batch_size=p["batch_size"], learning_rate=p["learning_rate"],
                                  seed=p.get("seed", 0), progress=progress, strategy=strategy)
+        self.keras_model = model  # kept for checks in this process; never saved
         tags = model.artist_tags()
         self.artists = model.artist_vectors(np.arange(dataset.n_artists), tags).numpy()
         self.arrays = {"history_ids": model.history_embedding.embeddings.numpy(),

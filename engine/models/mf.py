@@ -11,7 +11,7 @@ class MatrixFactorizationModel(EmbeddingRecommender):
     name = "mf"
     defaults = dict(dim=64, l2=0.2, gravity=50.0, epochs=60, batch_size=8192, learning_rate=0.03)
 
-    def _fit(self, dataset, progress, strategy):
+    def _fit(self, dataset, progress, strategy, upstream):
         from engine.keras_models.fit import fit
         from engine.keras_models.mf import MatrixFactorization
 
@@ -24,6 +24,7 @@ class MatrixFactorizationModel(EmbeddingRecommender):
                                                    p["l2"], p["gravity"]),
             features, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
             seed=p.get("seed", 0), progress=progress, strategy=strategy)
+        self.keras_model = model  # kept for checks in this process; never saved
         self.users = model.listener_embedding.embeddings.numpy()
         self.artists = model.artist_embedding.embeddings.numpy()
         self.fold_in_regulariser = np.array(self._regulariser(len(features["artist"]), p), np.float32)

@@ -7,14 +7,15 @@ from engine.models.base import EmbeddingRecommender, Query
 from engine.models.training_data import positive_pairs, sampling_probability
 
 FOLD_IN_STEPS = 40
+FOLD_IN_RATE = 1.0
 
 
 class TwoTowerModel(EmbeddingRecommender):
     name = "retrieval"
-    defaults = dict(dim=64, epochs=12, batch_size=1024, learning_rate=0.01, l2=0.0,
+    defaults = dict(dim=64, epochs=8, batch_size=1024, learning_rate=0.01, l2=1e-4,
                     sampling_correction=True, fold_in_l2=0.01)
 
-    def _fit(self, dataset, progress, strategy):
+    def _fit(self, dataset, progress, strategy, upstream):
         from engine.keras_models.fit import fit
         from engine.keras_models.retrieval import TwoTowerRetrieval
 
@@ -27,6 +28,7 @@ class TwoTowerModel(EmbeddingRecommender):
             {"listener": pairs["listener"], "artist": pairs["artist"]},
             epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
             seed=p.get("seed", 0), progress=progress, strategy=strategy)
+        self.keras_model = model  # kept for checks in this process; never saved
         self.users = model.listener_tower.embeddings.numpy()
         self.artists = model.artist_tower.embeddings.numpy()
 
@@ -43,7 +45,7 @@ class TwoTowerModel(EmbeddingRecommender):
             p = np.exp(logits - logits.max())
             p /= p.sum()
             grad = pull - p @ self.artists - 2 * l2 * u
-            u += 0.5 * grad / (1 + step) ** 0.5 * 4
+            u += FOLD_IN_RATE / np.sqrt(1 + step) * grad
         return u.astype(np.float32)
 
     def listener_vectors(self, query: Query) -> np.ndarray:

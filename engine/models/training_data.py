@@ -28,13 +28,15 @@ def sampling_probability(dataset: Dataset) -> np.ndarray:
     return counts / counts.sum()
 
 
-def with_sampled_negatives(dataset: Dataset, per_positive: int, seed: int) -> dict[str, np.ndarray]:
-    """Positive pairs plus `per_positive` unplayed artists per play as zero-weight examples,
-    drawn in proportion to popularity (like the retrieval stage's candidates are)."""
+def with_sampled_negatives(dataset: Dataset, per_positive: int, seed: int,
+                           distribution: str = "uniform") -> dict[str, np.ndarray]:
+    """Positive pairs plus `per_positive` unplayed artists per play as zero-weight examples.
+    Uniform negatives keep popularity in what the model learns (it helps recall); negatives drawn
+    in proportion to popularity ("popularity") cancel it out."""
     pos = positive_pairs(dataset)
     rng = np.random.default_rng(seed)
     n = len(pos["listener"]) * per_positive
-    probability = sampling_probability(dataset)
+    probability = sampling_probability(dataset) if distribution == "popularity" else None
     listener = np.repeat(pos["listener"], per_positive)
     artist = rng.choice(dataset.n_artists, size=n, p=probability).astype(np.int32)
     seen = history_matrix(dataset)

@@ -1,0 +1,127 @@
+"""The four models behind one interface: shapes, NumPy serving equal to Keras, determinism,
+fold-in, and training under a MirroredStrategy."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from engine.dataset import load_dataset
+from engine.models.base import liked_query, listeners_query
+from engine.models.registry import MODELS
+
+FAST = {"mf": {"epochs": 3}, "retrieval": {"epochs": 2}, "ranking": {"epochs": 1}, "context": {"epochs": 2}}
+
+
+@pytest.fixture(scope="module")
+def small(small_data_dir):
+    return load_dataset(small_data_dir)
+
+
+@pytest.fixture(scope="module")
+def trained(small):
+    models = {}
+    for name in ("mf", "retrieval", "context", "ranking"):
+        models[name] = MODELS[name](**FAST[name]).fit(small, upstream=models)
+    return models
+
+
+def test_every_model_answers_listeners_and_simulated_listeners_alike(small, trained):
+    listeners = listeners_query(small, [0, 1, 2])
+    liked = liked_query(small.n_artists, [[0, 5, 9], [3]])
+    candidates = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    for name, model in trained.items():
+        full = model.score(listeners)
+        assert full.shape == (3, small.n_artists) and np.isfinite(full).all(), name
+        assert model.score(liked).shape == (2, small.n_artists), name
+        picked = model.score(listeners, candidates)
+        assert np.allclose(picked, np.take_along_axis(full, candidates, axis=1), atol=1e-5), name
+        assert model.artist_vectors().shape[0] == small.n_artists
+
+
+def test_numpy_serving_matches_the_keras_ranking_model(small, trained):
+    from engine.keras_models.runtime import tf
+
+    model = trained["ranking"]
+    query = listeners_query(small, [4])
+    played = set(query.history[0].indices.tolist())
+    artists = np.array([a for a in range(small.n_artists) if a not in played][:20], dtype=np.int32)
+    features = {"listener": tf.constant(np.full(len(artists), 4, np.int32)), "artist": tf.constant(artists),
+                "self_weight": tf.zeros(len(artists))}
+    logit, weight = model.keras_model(features)
+    play, w = model.predict(query, artists)
+    assert np.allclose(play[0], tf.sigmoid(logit)[:, 0].numpy(), atol=1e-5)
+    assert np.allclose(w[0], weight[:, 0].numpy(), atol=1e-5)
+
+
+def test_numpy_serving_matches_the_keras_context_towers(small, trained):
+    model = trained["context"]
+    keras = model.keras_model
+    tags = keras.artist_tags()
+    listeners = np.array([0, 7, 11], dtype=np.int32)
+    expected = keras.listener_vectors(listeners, tags).numpy()
+    assert np.allclose(model.listener_vectors(listeners_query(small, listeners)), expected, atol=1e-4)
+    assert np.allclose(model.artist_vectors(), keras.artist_vectors(np.arange(small.n_artists), tags).numpy(),
+                       atol=1e-5)
+
+
+def test_training_is_deterministic_for_a_seed(small):
+    a = MODELS["mf"](epochs=2, seed=5).fit(small).to_arrays()
+    b = MODELS["mf"](epochs=2, seed=5).fit(small).to_arrays()
+    c = MODELS["mf"](epochs=2, seed=6).fit(small).to_arrays()
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert not np.array_equal(a["artists"], c["artists"])
+
+
+def test_mf_fold_in_minimises_the_training_objective(trained):
+    mf = trained["mf"]
+    liked = np.array([3, 8, 21])
+    u = mf.fold_in(liked).astype(np.float64)
+    v = mf.artists[liked].astype(np.float64)
+    gradient = v.T @ (v @ u - 1.0) + mf.fold_in_regulariser @ u
+    assert np.linalg.norm(gradient) < 1e-3 * max(1.0, np.linalg.norm(v.sum(0)))
+
+
+def test_retrieval_fold_in_raises_the_liked_artists_likelihood(trained):
+    model = trained["retrieval"]
+    liked = np.array([2, 4, 6])
+    weights = np.ones(3)
+
+    def log_likelihood(u):
+        logits = model.artists @ u
+        return float(np.mean(logits[liked]) - (np.log(np.exp(logits - logits.max()).sum()) + logits.max()))
+
+    start = model.artists[liked].mean(axis=0)
+    assert log_likelihood(model.fold_in(liked, weights)) > log_likelihood(start)
+
+
+def test_ranking_requires_its_retrieval_model(small):
+    with pytest.raises(ValueError, match="needs trained mf"):
+        MODELS["ranking"](epochs=1).fit(small)
+
+
+def test_training_runs_under_a_mirrored_strategy_on_two_logical_cpus(small_data_dir, tmp_path):
+    script = textwrap.dedent(f"""
+        import numpy as np
+        from engine.keras_models.runtime import tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        assert strategy.num_replicas_in_sync == 2
+        from engine.dataset import load_dataset
+        from engine.models.registry import MODELS
+        data = load_dataset({str(small_data_dir)!r})
+        models = {{}}
+        for name in ("mf", "retrieval", "context", "ranking"):
+            models[name] = MODELS[name](epochs=1).fit(data, strategy=strategy, upstream=models)
+            assert np.isfinite(models[name].losses).all(), name
+        print("trained under", strategy.num_replicas_in_sync, "replicas")
+    """)
+    env = {**os.environ, "CRATEDIG_CACHE": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "trained under 2 replicas" in done.stdout

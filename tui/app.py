@@ -1,0 +1,217 @@
+"""The cratedig app: a conversation with the recommender, on top of `engine.service.Engine`."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from tui.screens.chat import ChatScreen
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+class CratedigApp(App):
+    """Opens on the conversation at once; data and models load in a worker behind it."""
+
+    TITLE = "cratedig"
+    SUB_TITLE = "talk to the recommender"
+    CSS_PATH = str(ASSETS / "app.tcss")
+    BINDINGS = [
+        ("f1", "help", "Help"),
+        ("ctrl+l", "pick_listener", "Listener"),
+        ("ctrl+e", "model_checks", "Models"),
+        ("ctrl+r", "cycle_retriever", "Retriever"),
+        ("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(self, data: str | None = None, demo: bool = False, engine=None):
+        super().__init__()
+        self.data_arg, self.demo = data, demo
+        self.engine = engine  # engine.service.Engine once loaded
+        self.conversation = None
+        self.lock = threading.Lock()  # one worker at a time touches the conversation
+
+    def on_mount(self) -> None:
+        self.push_screen(ChatScreen())
+        if self.engine is None:
+            self.load_engine()
+        else:
+            self.engine_ready()
+
+    @property
+    def chat(self) -> ChatScreen:
+        return self.get_screen_stack_chat()
+
+    def get_screen_stack_chat(self) -> ChatScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, ChatScreen):
+                return screen
+        raise LookupError("no chat screen")
+
+    # -- loading ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def load_engine(self, data_dir: str | None = None) -> None:
+        from engine.errors import CratedigError
+        from engine.paths import resolve_data_dir
+        from engine.service import Engine
+        from engine.synthetic import ensure_demo_data
+
+        try:
+            directory = Path(data_dir) if data_dir else (ensure_demo_data() if self.demo else
+                                                         resolve_data_dir(self.data_arg))
+            if not (directory / "user_artists.dat").exists():
+                self.call_from_thread(self.show_setup, directory)
+                return
+            self.call_from_thread(self.chat.set_status, f"loading {directory} …")
+            engine = Engine(directory)
+            if engine.models_cached():
+                engine.load_models(notice=lambda m: self.call_from_thread(self.notify, m, severity="warning"))
+                if engine.models_cached():
+                    self.engine = engine
+                    self.call_from_thread(self.engine_ready)
+                    return
+            self.engine = engine
+            self.call_from_thread(self.show_training)
+        except CratedigError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            self.call_from_thread(self.chat.set_status, "no data loaded: F1 for help")
+
+    def show_setup(self, directory: Path) -> None:
+        from tui.screens.setup import SetupScreen
+
+        self.chat.set_status("no dataset yet")
+        self.push_screen(SetupScreen(directory), self._setup_done)
+
+    def _setup_done(self, directory: str | None) -> None:
+        if directory is None:
+            self.chat.set_status("no dataset: press Ctrl+P → Download dataset or Use demo data")
+            return
+        self.load_engine(directory)
+
+    def show_training(self, retrain: bool = False) -> None:
+        from tui.screens.training import TrainingScreen
+
+        self.push_screen(TrainingScreen(self.engine, retrain=retrain), self._training_done)
+
+    def _training_done(self, ok: bool | None) -> None:
+        if ok:
+            self.engine_ready()
+        else:
+            self.chat.set_status("models not trained: Ctrl+P → Retrain models")
+            self.notify("Training cancelled; the conversation needs trained models.", severity="warning")
+
+    def engine_ready(self) -> None:
+        from engine.conversation import Conversation
+
+        with self.lock:
+            self.conversation = Conversation(self.engine)
+        self.chat.engine_ready(self.engine)
+
+    # -- actions shared by screens ---------------------------------------------------------
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_pick_listener(self) -> None:
+        if not self._need_engine():
+            return
+        from tui.screens.listener_picker import ListenerPickerScreen
+
+        self.push_screen(ListenerPickerScreen(self.engine), self._listener_picked)
+
+    def _listener_picked(self, listener_id: int | None) -> None:
+        if listener_id is not None:
+            self.chat.ask(f"be listener {listener_id}")
+
+    def action_model_checks(self) -> None:
+        if not self._need_engine():
+            return
+        from tui.screens.models import ModelsScreen
+
+        self.push_screen(ModelsScreen(self.engine))
+
+    def action_cycle_retriever(self) -> None:
+        if not self._need_engine():
+            return
+        from engine.models.registry import RETRIEVERS
+
+        with self.lock:
+            current = self.conversation.state.retriever
+            self.conversation.set_retriever(RETRIEVERS[(RETRIEVERS.index(current) + 1) % len(RETRIEVERS)])
+        self.chat.refresh_state()
+        self.notify(f"retrieval now by {self.conversation.state.retriever}")
+
+    def open_artist(self, artist_id: int) -> None:
+        if not self._need_engine():
+            return
+        from tui.screens.artist import ArtistScreen
+
+        index = self.engine.dataset.artist_index(artist_id)
+        if index is not None:
+            self.push_screen(ArtistScreen(self.engine, index), self._artist_closed)
+
+    def _artist_closed(self, listener_id: int | None) -> None:
+        if listener_id is not None:
+            self.chat.ask(f"be listener {listener_id}")
+
+    def action_retrain(self) -> None:
+        if self._need_engine():
+            self.show_training(retrain=True)
+
+    def action_evaluate(self) -> None:
+        if not self._need_engine():
+            return
+        from tui.screens.training import TrainingScreen
+
+        self.push_screen(TrainingScreen(self.engine, evaluate=True), self._evaluated)
+
+    def _evaluated(self, ok: bool | None) -> None:
+        if ok:
+            self.chat.ask("how good are the models?")
+
+    def action_download(self) -> None:
+        from engine.paths import default_data_dir
+
+        self.show_setup(default_data_dir())
+
+    def action_demo(self) -> None:
+        self.demo = True
+        self.load_engine()
+
+    def action_reset(self) -> None:
+        self.chat.ask("reset")
+
+    def _need_engine(self) -> bool:
+        if self.engine is None or self.conversation is None:
+            self.notify("Still loading the dataset and models…", severity="warning")
+            return False
+        return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Pick a listener", "Choose a real Last.FM listener", self.action_pick_listener)
+        yield SystemCommand("Model checks", "Evaluation, loss curves, embedding plots", self.action_model_checks)
+        yield SystemCommand("Switch retriever", "Cycle mf → retrieval → context feeding the ranker",
+                            self.action_cycle_retriever)
+        yield SystemCommand("Toggle all scores", "Show every model's score in the latest suggestions",
+                            lambda: self.chat.toggle_scores())
+        yield SystemCommand("Retrain models", "Train all four models again", self.action_retrain)
+        yield SystemCommand("Evaluate models", "Hold-out evaluation of every model (trains on a split)",
+                            self.action_evaluate)
+        yield SystemCommand("Reset conversation", "Forget the listener and liked artists", self.action_reset)
+        yield SystemCommand("Download dataset", "Fetch the official GroupLens zip", self.action_download)
+        yield SystemCommand("Use demo data", "Open the synthetic demo dataset (no download)", self.action_demo)
+        yield SystemCommand("Help", "What the prompt understands", self.action_help)
+
+
+def current_worker_cancelled() -> bool:
+    try:
+        return get_current_worker().is_cancelled
+    except Exception:  # not in a worker
+        return False

@@ -1,0 +1,21 @@
+"""F1: what the prompt understands and the keys."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from engine.conversation import help_text
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [("escape,f1,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help"):
+            yield Static("cratedig help", classes="title")
+            yield Static(help_text(), markup=False)
+            yield Static("In tables: Enter opens the artist, s toggles all four models' scores. "
+                         "In the side panel: Delete removes an artist. Up/Down in the prompt: history. "
+                         "Esc closes this.", markup=False)

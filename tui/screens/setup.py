@@ -1,0 +1,78 @@
+"""First run without data: download the official zip (cancellable) or open the demo data."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, ProgressBar, Static
+
+
+class SetupScreen(ModalScreen[str | None]):
+    """Dismisses with the directory to load, or None."""
+
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, directory: Path):
+        super().__init__()
+        self.directory = directory
+        self.cancel_event = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="setup"):
+            yield Static("No Last.FM dataset found", classes="title")
+            yield Static(f"Looked in {self.directory}. Download the HetRec 2011 Last.FM 2K dataset "
+                         "from GroupLens (2.5 MB), or open a synthetic demo dataset that needs no "
+                         "download. You can also quit and run `cratedig --data DIR`.", markup=False)
+            yield ProgressBar(id="download-progress", show_eta=True)
+            yield Static("", id="setup-status")
+            with Horizontal(classes="buttons"):
+                yield Button("Download dataset", id="download", variant="primary")
+                yield Button("Use demo data", id="demo")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#download")
+    def start_download(self) -> None:
+        self.cancel_event.clear()
+        self.query_one("#download", Button).disabled = True
+        self.query_one("#setup-status", Static).update("downloading …")
+        self.download()
+
+    @on(Button.Pressed, "#demo")
+    def use_demo(self) -> None:
+        self.make_demo()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.cancel_event.set()
+        self.dismiss(None)
+
+    @work(thread=True, exclusive=True, group="setup")
+    def download(self) -> None:
+        from engine.errors import CratedigError
+        from engine.fetch import fetch_dataset
+
+        def progress(p):
+            self.app.call_from_thread(self.query_one(ProgressBar).update, total=p.total_bytes, progress=p.done_bytes)
+
+        try:
+            dest = fetch_dataset(self.directory, progress=progress, cancel=self.cancel_event)
+        except CratedigError as exc:
+            self.app.call_from_thread(self.failed, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, str(dest))
+
+    @work(thread=True, exclusive=True, group="setup")
+    def make_demo(self) -> None:
+        from engine.synthetic import ensure_demo_data
+
+        self.app.call_from_thread(self.dismiss, str(ensure_demo_data()))
+
+    def failed(self, message: str) -> None:
+        self.query_one("#download", Button).disabled = False
+        self.query_one("#setup-status", Static).update(f"{message}. Check your connection and try again, "
+                                                       "or use the demo data.")
+        self.notify(message, severity="error")

@@ -1,0 +1,50 @@
+"""The conversation's state: who is listening, liked and disliked artists (removable)."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, ListItem, ListView, Static
+
+
+class ArtistChip(ListItem):
+    def __init__(self, artist: int, name: str, which: str):
+        super().__init__(Label(name))
+        self.artist, self.which = artist, which
+
+
+class SidePanel(Vertical):
+    """Shows ConversationState; Delete on a chip removes it."""
+
+    BINDINGS = [Binding("delete,backspace", "remove", "Remove")]
+
+    class Removed(Message):
+        def __init__(self, artist: int, which: str):
+            super().__init__()
+            self.artist, self.which = artist, which
+
+    def compose(self) -> ComposeResult:
+        yield Static("nobody yet", id="who")
+        yield Static("liked", classes="section")
+        yield ListView(id="liked")
+        yield Static("not for me", classes="section")
+        yield ListView(id="disliked")
+        yield Static("", id="settings")
+
+    def show(self, state) -> None:
+        self.query_one("#who", Static).update(state.who)
+        for which in ("liked", "disliked"):
+            view = self.query_one(f"#{which}", ListView)
+            view.clear()
+            view.extend(ArtistChip(a.artist, a.name, which) for a in getattr(state, which))
+        extra = f"leaving out: {', '.join(state.excluded_genres)}\n" if state.excluded_genres else ""
+        self.query_one("#settings", Static).update(f"{extra}retriever: {state.retriever} · k={state.k}")
+
+    def action_remove(self) -> None:
+        for which in ("liked", "disliked"):
+            view = self.query_one(f"#{which}", ListView)
+            if view.has_focus and view.highlighted_child is not None:
+                chip = view.highlighted_child
+                self.post_message(self.Removed(chip.artist, chip.which))
