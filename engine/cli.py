@@ -6,9 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.errors import CratedigError
+from engine.errors import CratedigError, UsageError
 
 MAX_K = 1000
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line (with a pointer to --help), not a usage dump."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def _positive_k(text: str) -> int:
@@ -28,7 +35,7 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cratedig", description="A chat-style terminal music "
+    parser = _Parser(prog="cratedig", description="A chat-style terminal music "
                                      "recommender on the HetRec 2011 Last.FM dataset. "
                                      "With no command, opens the app.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -89,7 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(f"cratedig: error: {exc}", file=sys.stderr)
+        return 2
     if args.command is None:
         parser.print_help()
         return 0

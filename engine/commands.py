@@ -21,6 +21,11 @@ err = Console(stderr=True)
 out = Console()
 
 
+def say(message: str) -> None:
+    """A plain line on stderr (no wrapping, no markup: names may hold brackets)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 # -- shared helpers -------------------------------------------------------------------------
 def data_dir(args) -> Path:
     from engine.paths import resolve_data_dir
@@ -61,8 +66,11 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        atomic_write_bytes(output, lambda h: h.write(text.encode("utf-8")))
-        err.print(f"wrote {output}")
+        try:
+            atomic_write_bytes(output, lambda h: h.write(text.encode("utf-8")))
+        except OSError as exc:
+            raise UsageError(f"cannot write --output {output}: {exc.strerror or exc}") from None
+        say(f"wrote {output}")
 
 
 class TrainingBars:
@@ -95,7 +103,7 @@ def _engine(args):
 
 def _load_models(engine, names=None, retrain=False):
     with TrainingBars() as bars:
-        return engine.load_models(progress=bars, notice=lambda m: err.print(f"[yellow]{m}[/]"),
+        return engine.load_models(progress=bars, notice=say,
                                   retrain=retrain, names=names)
 
 
@@ -168,7 +176,7 @@ def evaluate(args) -> int:
     engine = Engine(data_dir(args))
     with TrainingBars() as bars:
         report = run_eval(engine.dataset, engine.config, engine.cache, progress=bars,
-                          notice=lambda m: err.print(f"[yellow]{m}[/]"))
+                          notice=say)
     engine.cache.save_json(EVAL_FILE.format(fingerprint=engine.dataset.fingerprint), report)
     if args.format == "json":
         print(json.dumps(report, indent=2))
@@ -247,9 +255,9 @@ def recommend(args) -> int:
         else:
             result = engine.recommend_liked(args.liked, args.k, retriever, ranked)
             for hit in result.liked:
-                err.print(f"liked: {hit.name}")
+                say(f"liked: {hit.name}")
             for name in result.unknown:
-                err.print(f"[yellow]no artist matches {name!r}; ignored[/]")
+                say(f"no artist matches {name!r}; ignored")
         text = _recommendations_text(result, args.format)
     _check_unchanged(engine.data_dir, before)
     _emit(text, output)
@@ -289,12 +297,12 @@ def _liked_file_csv(engine, path: Path, retriever: str, ranked: bool, k: int, fm
             except UsageError as exc:
                 problem = str(exc)
         if problem is not None:
-            err.print(f"{path}, line {number}: {problem}; skipped")
+            say(f"{path}, line {number}: {problem}; skipped")
             continue
         for hit in result.liked:
-            err.print(f"line {number}: liked {hit.name} (artist {int(engine.dataset.artist_ids[hit.artist])})")
+            say(f"line {number}: liked {hit.name} (artist {int(engine.dataset.artist_ids[hit.artist])})")
         for name in result.unknown:
-            err.print(f"line {number}: no artist matches {name!r}; ignored")
+            say(f"line {number}: no artist matches {name!r}; ignored")
         for s in result.suggestions:
             score = s.ranking_score if s.ranking_score is not None else s.retrieval_score
             writer.writerow([ident, s.rank_after, s.artist_id, s.name, f"{score:.6g}"])

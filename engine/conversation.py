@@ -49,7 +49,7 @@ class Reply:
 
 def help_text() -> str:
     lines = ["I understand plain requests like:"] + [f"  • {e}" for e in intents.EXAMPLES]
-    lines.append("Keys: F1 help · Ctrl+P commands · Ctrl+L pick a listener · Ctrl+M model checks")
+    lines.append("Keys: F1 help · Ctrl+P commands · Ctrl+L pick a listener · F2 model checks · F3 switch retriever")
     return "\n".join(lines)
 
 
@@ -108,7 +108,8 @@ class Conversation:
             result = self.engine.recommend_listener(self.state.listener_id, self.state.k, self.state.retriever,
                                                     exclude=exclude)
         elif self.state.liked:
-            result = self.engine.recommend_liked([a.artist for a in self.state.liked], self.state.k,
+            ids = [int(self.engine.dataset.artist_ids[a.artist]) for a in self.state.liked]
+            result = self.engine.recommend_liked(ids, self.state.k,
                                                  self.state.retriever, exclude=exclude)
         else:
             raise UsageError("tell me an artist you like, or pick a listener (\"be listener 2\")")

@@ -134,9 +134,8 @@ class Engine:
 
     # -- search -----------------------------------------------------------------------------
     def search(self, query: str, limit: int = 5) -> list[SearchHit]:
-        if len(query) > 1000:
-            raise UsageError(f"search query is {len(query)} characters long; at most 1000")
-        cleaned = "".join(ch for ch in query if ch.isprintable())
+        # Control characters are dropped; an enormous query is cut (to 200 chars) by the index.
+        cleaned = "".join(ch for ch in query[:10_000] if ch.isprintable())
         return self.searcher.search(cleaned, limit)
 
     def resolve_artist(self, ref: str | int) -> SearchHit | None:
@@ -324,7 +323,7 @@ class Engine:
         return [str(names[i]) for i in order if names[i] != NO_TAGS]
 
     def genre_seed(self, genre: str, n: int = 8) -> tuple[str, list[int]]:
-        """The genre best matching `genre` and its n most played artists (to simulate a fan)."""
+        """The genre best matching `genre` and the Last.FM ids of its n most played artists."""
         from rapidfuzz import process
 
         known = self.genre_names()
@@ -336,7 +335,7 @@ class Engine:
         name = match[0]
         members = np.flatnonzero(self.genres.astype(str) == name)
         top = members[np.argsort(-self.popularity[members], kind="stable")][:n]
-        return name, [int(a) for a in top]
+        return name, [int(self.dataset.artist_ids[a]) for a in top]
 
     def artist_summary(self, artist_index: int, top_listeners: int = 5) -> dict:
         """Listeners, plays, tags and the listeners who play it most."""

@@ -26,9 +26,10 @@ class TrainConfig:
         return {**getattr(cls, "defaults", {}), **self.overrides.get(name, {}), "seed": self.seed}
 
 
-def _restore(name: str, params: dict, arrays: dict, meta: dict, dataset: Dataset) -> Recommender:
+def _restore(name: str, params: dict, upstream: dict, arrays: dict, meta: dict,
+             dataset: Dataset) -> Recommender:
     model = MODELS[name](**params)
-    model.load_arrays(arrays, dataset)
+    model.load_arrays(arrays, dataset, upstream)
     model.losses = list(meta.get("losses", []))
     model.train_seconds = float(meta.get("train_seconds", 0.0))
     return model
@@ -44,7 +45,7 @@ def model_key_params(name: str, config: TrainConfig) -> dict[str, Any]:
 
 
 def cached_model(name: str, dataset: Dataset, config: TrainConfig, cache: ModelCache,
-                 notice: NoticeFn | None = None) -> Recommender | None:
+                 notice: NoticeFn | None = None, upstream: dict | None = None) -> Recommender | None:
     """The cached model for exactly this data, config and code, or None. A damaged file is
     reported through `notice` and treated as missing."""
     path = cache.path(name, model_key_params(name, config), dataset)
@@ -54,7 +55,13 @@ def cached_model(name: str, dataset: Dataset, config: TrainConfig, cache: ModelC
         if notice:
             notice(str(exc))
         return None
-    return None if loaded is None else _restore(name, config.params(name), *loaded, dataset)
+    if loaded is None:
+        return None
+    if upstream is None:
+        upstream = {req: cached_model(req, dataset, config, cache, notice) for req in MODELS[name].requires}
+        if any(m is None for m in upstream.values()):
+            return None
+    return _restore(name, config.params(name), upstream, *loaded, dataset)
 
 
 def get_models(dataset: Dataset, names: list[str], config: TrainConfig | None = None,
@@ -75,7 +82,7 @@ def get_models(dataset: Dataset, names: list[str], config: TrainConfig | None = 
             models[name] = BASELINES[name]().fit(dataset)
             return models[name]
         upstream = {req: obtain(req) for req in MODELS[name].requires}
-        model = None if retrain else cached_model(name, dataset, config, cache, notice)
+        model = None if retrain else cached_model(name, dataset, config, cache, notice, upstream)
         if model is None:
             params = config.params(name)
             model = MODELS[name](**params).fit(dataset, progress, strategy, upstream)

@@ -24,8 +24,8 @@ class CratedigApp(App):
     BINDINGS = [
         ("f1", "help", "Help"),
         ("ctrl+l", "pick_listener", "Listener"),
-        ("ctrl+e", "model_checks", "Models"),
-        ("ctrl+r", "cycle_retriever", "Retriever"),
+        ("f2", "model_checks", "Models"),
+        ("f3", "cycle_retriever", "Retriever"),
         ("ctrl+q", "quit", "Quit"),
     ]
 
@@ -45,13 +45,8 @@ class CratedigApp(App):
 
     @property
     def chat(self) -> ChatScreen:
-        return self.get_screen_stack_chat()
-
-    def get_screen_stack_chat(self) -> ChatScreen:
-        for screen in self.screen_stack:
-            if isinstance(screen, ChatScreen):
-                return screen
-        raise LookupError("no chat screen")
+        """The conversation screen (the bottom of the stack, under any modal)."""
+        return next(s for s in self.screen_stack if isinstance(s, ChatScreen))
 
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
@@ -110,7 +105,8 @@ class CratedigApp(App):
 
         with self.lock:
             self.conversation = Conversation(self.engine)
-        self.chat.engine_ready(self.engine)
+        if self.chat.is_mounted:  # else the chat screen picks the engine up when it mounts
+            self.chat.engine_ready(self.engine)
 
     # -- actions shared by screens ---------------------------------------------------------
     def action_help(self) -> None:

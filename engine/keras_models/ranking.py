@@ -13,7 +13,7 @@ from engine.keras_models.runtime import tf, tfrs
 class WeightRanker(tfrs.Model):
     def __init__(self, history: HistoryPooling, n_artists: int, dim: int, hidden: tuple[int, ...],
                  weight_loss: float = 1.0, pretrained: np.ndarray | None = None, l2: float = 0.0,
-                 batch_size: int = 1):
+                 batch_size: int = 1, listener_table: np.ndarray | None = None):
         super().__init__()
         self.history_pool = history
         # The retrieval stage's artist vectors, frozen, give the ranker what retrieval learnt from
@@ -23,6 +23,9 @@ class WeightRanker(tfrs.Model):
             n_artists, dim, embeddings_initializer=tf.keras.initializers.RandomNormal(stddev=0.01),
             embeddings_regularizer=tf.keras.regularizers.l2(l2) if l2 else None)
         self.artist_embedding.build((None,))
+        # The retrieval model's own listener vectors (frozen): with the frozen artist vectors their
+        # product is the retrieval score, so the ranker starts from the retrieval order.
+        self.listener_table = None if listener_table is None else tf.constant(listener_table, tf.float32)
         self.trunk = mlp(hidden[:-1], hidden[-1], name="trunk")
         self.play_head = mlp((), 1, name="play_head")
         self.weight_head = mlp((), 1, name="weight_head")
@@ -45,7 +48,11 @@ class WeightRanker(tfrs.Model):
         table = self.artist_table()
         artist = tf.gather(table, features["artist"])
         listener = self.history_pool(features["listener"], table, features["artist"], features["self_weight"])
-        shared = tf.nn.relu(self.trunk(tf.concat([listener, artist, listener * artist], axis=1)))
+        inputs = [listener, artist, listener * artist]
+        if self.listener_table is not None:
+            upstream = tf.gather(self.listener_table, features["listener"])
+            inputs.append(upstream * artist[:, : self.listener_table.shape[1]])
+        shared = tf.nn.relu(self.trunk(tf.concat(inputs, axis=1)))
         # The weight head predicts the departure from the listener's mean normalised weight.
         mean = self.history_pool.mean_weight(features["listener"], features["self_weight"])
         return self.play_head(shared), self.weight_head(shared) + tf.expand_dims(mean, 1)

@@ -100,7 +100,9 @@ class Recommender(ABC):
         """Everything serving needs, as plain arrays (saved with np.savez, loaded without pickle)."""
 
     @abstractmethod
-    def load_arrays(self, arrays: dict[str, np.ndarray], dataset: Dataset) -> None: ...
+    def load_arrays(self, arrays: dict[str, np.ndarray], dataset: Dataset,
+                    upstream: dict[str, "Recommender"]) -> None:
+        """Restore from `to_arrays()`; `upstream` holds the loaded models named in `requires`."""
 
 
 class EmbeddingRecommender(Recommender):

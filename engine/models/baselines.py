@@ -25,7 +25,7 @@ class MostPopular(Recommender):
     def to_arrays(self):
         return {"popularity": self.popularity}
 
-    def load_arrays(self, arrays, dataset):
+    def load_arrays(self, arrays, dataset, upstream):
         self.popularity = arrays["popularity"]
 
 
@@ -61,5 +61,5 @@ class ItemKNN(Recommender):
     def to_arrays(self):
         return {}
 
-    def load_arrays(self, arrays, dataset):
+    def load_arrays(self, arrays, dataset, upstream):
         self._prepare(interactions(dataset))

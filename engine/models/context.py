@@ -58,7 +58,7 @@ class ContextModel(EmbeddingRecommender):
     def to_arrays(self):
         return {"artists": self.artists, **self.arrays}
 
-    def load_arrays(self, arrays, dataset):
+    def load_arrays(self, arrays, dataset, upstream):
         arrays = dict(arrays)
         self.artists = arrays.pop("artists")
         self.arrays = arrays

@@ -9,7 +9,7 @@ from engine.models.training_data import positive_pairs
 
 class MatrixFactorizationModel(EmbeddingRecommender):
     name = "mf"
-    defaults = dict(dim=64, l2=0.2, gravity=50.0, epochs=60, batch_size=8192, learning_rate=0.03)
+    defaults = dict(dim=64, l2=0.2, gravity=50.0, epochs=150, batch_size=8192, learning_rate=0.01)
 
     def _fit(self, dataset, progress, strategy, upstream):
         from engine.keras_models.fit import fit
@@ -51,6 +51,6 @@ class MatrixFactorizationModel(EmbeddingRecommender):
     def to_arrays(self):
         return {"users": self.users, "artists": self.artists, "fold_in_regulariser": self.fold_in_regulariser}
 
-    def load_arrays(self, arrays, dataset):
+    def load_arrays(self, arrays, dataset, upstream):
         self.users, self.artists = arrays["users"], arrays["artists"]
         self.fold_in_regulariser = arrays["fold_in_regulariser"]

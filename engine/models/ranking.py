@@ -24,14 +24,15 @@ class RankingModel(Recommender):
         from engine.keras_models.ranking import WeightRanker
 
         p = {**self.defaults, **self.params}
-        pretrained = np.concatenate([upstream[name].artist_vectors() for name in self.requires],
-                                    axis=1).astype(np.float32)
+        retriever = upstream[self.requires[0]]
+        self.retriever = retriever
+        pretrained = retriever.artist_vectors().astype(np.float32)
         features = with_sampled_negatives(dataset, p["negatives_per_positive"], seed=p.get("seed", 0),
                                           distribution=p["negatives"])
         model, self.losses = fit(
             self.name, lambda: WeightRanker(HistoryPooling(*history_arrays(dataset)), dataset.n_artists,
                                             p["dim"], tuple(p["hidden"]), p["weight_loss"],
-                                            pretrained, p["l2"], p["batch_size"]),
+                                            pretrained, p["l2"], p["batch_size"], retriever.users),
             features, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
             seed=p.get("seed", 0), progress=progress, strategy=strategy)
         self.keras_model = model  # kept for checks in this process; never saved
@@ -56,6 +57,8 @@ class RankingModel(Recommender):
             candidates = np.broadcast_to(candidates, (len(query), len(candidates)))
         b, c = candidates.shape
         user = np.repeat(listeners, c, axis=0)
+        retrieval_user = np.repeat(self.retriever.listener_vectors(query), c, axis=0)
+        width = retrieval_user.shape[1]
         counts = np.maximum(np.diff(query.history.indptr), 1)
         mean_weight = np.repeat(np.asarray(query.history.sum(axis=1)).ravel() / counts, c).astype(np.float32)
         item = table[candidates.reshape(-1)]
@@ -63,7 +66,8 @@ class RankingModel(Recommender):
         weight = np.empty(b * c, np.float32)
         for start in range(0, b * c, SCORE_CHUNK):
             sl = slice(start, start + SCORE_CHUNK)
-            x = np.concatenate([user[sl], item[sl], user[sl] * item[sl]], axis=1)
+            x = np.concatenate([user[sl], item[sl], user[sl] * item[sl],
+                                retrieval_user[sl] * item[sl, :width]], axis=1)
             shared = np.maximum(mlp_forward(x, self.arrays, "trunk"), 0.0)
             play[sl] = 1.0 / (1.0 + np.exp(-mlp_forward(shared, self.arrays, "play")[:, 0]))
             weight[sl] = mlp_forward(shared, self.arrays, "weight")[:, 0] + mean_weight[sl]
@@ -75,5 +79,6 @@ class RankingModel(Recommender):
     def to_arrays(self):
         return dict(self.arrays)
 
-    def load_arrays(self, arrays, dataset):
+    def load_arrays(self, arrays, dataset, upstream):
         self.arrays = dict(arrays)
+        self.retriever = upstream[self.requires[0]]

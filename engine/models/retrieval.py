@@ -58,5 +58,5 @@ class TwoTowerModel(EmbeddingRecommender):
     def to_arrays(self):
         return {"users": self.users, "artists": self.artists}
 
-    def load_arrays(self, arrays, dataset):
+    def load_arrays(self, arrays, dataset, upstream):
         self.users, self.artists = arrays["users"], arrays["artists"]

@@ -37,6 +37,8 @@ class ChatScreen(Screen):
     def on_mount(self) -> None:
         self.add_reply(WELCOME, "text")
         self.query_one(PromptInput).focus()
+        if self.app.conversation is not None:
+            self.engine_ready(self.app.engine)
 
     # -- called by the app -------------------------------------------------------------------
     def set_status(self, text: str) -> None:

@@ -1,0 +1,197 @@
+"""Pilot tests of the app's flows on the small synthetic data (models trained once per session)."""
+from __future__ import annotations
+
+import pytest
+
+from tui.app import CratedigApp
+from tui.screens.chat import ChatScreen
+from tui.widgets.messages import BotMessage, NeighboursTable, SuggestionsTable, UserMessage
+
+SIZE = (110, 34)
+
+
+async def wait_until(pilot, condition, timeout: float = 20.0) -> None:
+    waited = 0.0
+    while not condition():
+        await pilot.pause(0.05)
+        waited += 0.05
+        if waited > timeout:
+            raise AssertionError("condition not reached in time")
+
+
+async def say(pilot, text: str) -> None:
+    app = pilot.app
+    before = len(app.screen.query(BotMessage))
+    prompt = app.screen.query_one("#prompt")
+    prompt.focus()
+    prompt.value = text
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: len(app.screen.query(BotMessage)) > before)
+    await pilot.pause(0.1)
+
+
+def last_reply(app) -> BotMessage:
+    return list(app.screen.query(BotMessage))[-1]
+
+
+@pytest.fixture
+def app(small_engine):
+    return CratedigApp(engine=small_engine)
+
+
+async def test_liked_artists_give_ranked_suggestions_and_fill_the_side_panel(app, small_engine):
+    name = str(small_engine.dataset.artist_names[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await say(pilot, f"I like {name}")
+        table = app.screen.query(SuggestionsTable).last()
+        assert table.row_count == 10
+        assert name not in [table.get_row_at(i)[2] for i in range(table.row_count)]
+        liked = app.screen.query_one("#liked")
+        assert len(liked.children) == 1
+        assert app.conversation.state.liked[0].name == name
+
+
+async def test_be_listener_and_bad_listener_ids(app, small_engine):
+    lid = int(small_engine.dataset.listener_ids[3])
+    async with app.run_test(size=SIZE) as pilot:
+        await say(pilot, f"be listener {lid}")
+        assert app.screen.query(SuggestionsTable)
+        assert app.conversation.state.listener_id == lid
+        await say(pilot, "be listener 999999")
+        assert "unknown listener id 999999" in last_reply(app).text
+        assert "error" in last_reply(app).classes
+
+
+@pytest.mark.parametrize("text", ["asdkjh qwe", "\x1b[31m\x07", "x" * 5000, "like", "why"],
+                         ids=["nonsense", "control", "long", "like-nothing", "why-nothing"])
+async def test_nonsense_long_and_control_character_prompts_get_a_helpful_reply(app, text):
+    async with app.run_test(size=SIZE) as pilot:
+        await say(pilot, text)
+        reply = last_reply(app)
+        assert reply.text  # something useful, and no crash
+        assert len(list(app.screen.query(UserMessage))[-1].content) <= 500
+
+
+async def test_empty_prompt_only_notifies(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        before = len(app.screen.query(BotMessage))
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert len(app.screen.query(BotMessage)) == before
+        assert any("Type something" in n.message for n in app._notifications)
+
+
+async def test_neighbours_and_why(app, small_engine):
+    name = str(small_engine.dataset.artist_names[1])
+    async with app.run_test(size=SIZE) as pilot:
+        await say(pilot, f"who is close to {name}")
+        assert app.screen.query(NeighboursTable).last().row_count == 10
+        await say(pilot, f"I like {name}")
+        suggested = app.conversation.last.suggestions[0].name
+        await say(pilot, f"why {suggested}")
+        assert "because you play" in last_reply(app).text
+
+
+async def test_all_scores_toggle_and_retriever_switch(app, small_engine):
+    async with app.run_test(size=SIZE) as pilot:
+        await say(pilot, f"I like {small_engine.dataset.artist_names[2]}")
+        table = app.screen.query(SuggestionsTable).last()
+        table.focus()
+        await pilot.press("s")
+        assert {"mf", "retrieval", "ranking", "context"} <= {str(c.label) for c in table.columns.values()}
+        await pilot.press("f3")
+        assert app.conversation.state.retriever == "retrieval"
+        await say(pilot, "recommend")
+        assert "retrieval retrieved" in last_reply(app).text
+
+
+async def test_listener_picker_filters_and_picks(app, small_engine):
+    lid = str(int(small_engine.dataset.listener_ids[7]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ListenerPickerScreen")
+        table = app.screen.query_one("#listeners")
+        await wait_until(pilot, lambda: table.row_count > 0)
+        app.screen.query_one("#filter").value = lid
+        await pilot.pause(0.2)
+        assert table.get_row_at(0)[0] == lid
+        table.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChatScreen) and app.conversation.state.listener_id == int(lid))
+
+
+async def test_artist_view_opens_from_a_suggestion(app, small_engine):
+    async with app.run_test(size=SIZE) as pilot:
+        await say(pilot, f"I like {small_engine.dataset.artist_names[4]}")
+        table = app.screen.query(SuggestionsTable).last()
+        table.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ArtistScreen")
+        neighbours = app.screen.query_one("#neighbours")
+        await wait_until(pilot, lambda: neighbours.row_count == 16)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: "retrieval" in str(neighbours.border_title))
+        await pilot.press("escape")
+        assert isinstance(app.screen, ChatScreen)
+
+
+async def test_model_checks_and_help_screens(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ModelsScreen")
+        await pilot.press("escape")
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ChatScreen)
+
+
+async def test_prompt_history_and_artist_completion(app, small_engine):
+    name = str(small_engine.dataset.artist_names[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await say(pilot, "help")
+        prompt = app.screen.query_one("#prompt")
+        await pilot.press("up")
+        assert prompt.value == "help"
+        prompt.value = ""
+        await pilot.press(*f"I like {name[:4]}")
+        await wait_until(pilot, lambda: prompt._suggestion.casefold().startswith(f"i like {name[:4]}".casefold())
+                         and len(prompt._suggestion) > len(prompt.value))
+
+
+async def test_missing_data_offers_download_or_demo(tmp_path, small_data_dir, monkeypatch):
+    import engine.synthetic
+
+    app = CratedigApp(data=str(tmp_path / "nothing-here"))
+    monkeypatch.setattr(engine.synthetic, "ensure_demo_data", lambda dest=None: small_data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "SetupScreen")
+        await pilot.click("#demo")
+        await wait_until(pilot, lambda: app.conversation is not None, timeout=120)
+        assert app.engine.data_dir == small_data_dir
+
+
+async def test_a_failed_download_explains_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRATEDIG_DATA_URL", "http://127.0.0.1:9/nothing.zip")  # nothing listens on port 9
+    app = CratedigApp(data=str(tmp_path / "nothing-here"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "SetupScreen")
+        await pilot.click("#download")
+        status = app.screen.query_one("#setup-status")
+        await wait_until(pilot, lambda: "try again" in str(status.content))
+        assert any("cannot reach" in n.message for n in app._notifications)
+
+
+async def test_a_corrupt_cache_is_reported_and_rebuilt(small_data_dir, small_engine, isolated_cache):
+    path = next((isolated_cache / "models").glob("context-*.npz"))
+    original = path.read_bytes()
+    path.write_bytes(original[:100])
+    try:
+        app = CratedigApp(data=str(small_data_dir))
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await wait_until(pilot, lambda: app.conversation is not None, timeout=180)
+            assert any("corrupt" in n.message for n in app._notifications)
+        assert len(path.read_bytes()) > 1000
+    finally:
+        if len(path.read_bytes()) < 1000:
+            path.write_bytes(original)
