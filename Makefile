@@ -20,4 +20,4 @@ test: $(STAMP)
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(VENV)/bin/python bench/run_all.py
+	$(VENV)/bin/python -m bench.run_all

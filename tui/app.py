@@ -65,7 +65,11 @@ class CratedigApp(App):
             self.call_from_thread(self.chat.set_status, f"loading {directory} …")
             engine = Engine(directory)
             if engine.models_cached():
-                engine.load_models(notice=lambda m: self.call_from_thread(self.notify, m, severity="warning"))
+                # A damaged cache file is reported and that model rebuilt here, progress in the status line.
+                engine.load_models(
+                    notice=lambda m: self.call_from_thread(self.notify, m, severity="warning", timeout=10),
+                    progress=lambda e: self.call_from_thread(
+                        self.chat.set_status, f"rebuilding {e.model}: epoch {e.epoch}/{e.epochs}"))
                 if engine.models_cached():
                     self.engine = engine
                     self.call_from_thread(self.engine_ready)

@@ -6,7 +6,7 @@ import numpy as np
 from engine.models.base import EmbeddingRecommender, Query
 from engine.models.training_data import positive_pairs, sampling_probability
 
-FOLD_IN_STEPS = 40
+FOLD_IN_STEPS = 20
 FOLD_IN_RATE = 1.0
 
 
@@ -37,13 +37,14 @@ class TwoTowerModel(EmbeddingRecommender):
         vector, the artist tower frozen: what training would have learnt for this listener."""
         l2 = float(self.params.get("fold_in_l2", self.defaults["fold_in_l2"]))
         target = weights / weights.sum()
-        liked_vectors = self.artists[liked].astype(np.float64)
-        pull = target @ liked_vectors
+        liked_vectors = self.artists[liked]
+        pull = (target @ liked_vectors).astype(np.float32)
         u = pull.copy()
         for step in range(FOLD_IN_STEPS):
             logits = self.artists @ u
             p = np.exp(logits - logits.max())
             p /= p.sum()
+            p = p.astype(np.float32)
             grad = pull - p @ self.artists - 2 * l2 * u
             u += FOLD_IN_RATE / np.sqrt(1 + step) * grad
         return u.astype(np.float32)

@@ -182,8 +182,10 @@ async def test_a_failed_download_explains_what_to_do(tmp_path, monkeypatch):
         assert any("cannot reach" in n.message for n in app._notifications)
 
 
-async def test_a_corrupt_cache_is_reported_and_rebuilt(small_data_dir, small_engine, isolated_cache):
-    path = next((isolated_cache / "models").glob("context-*.npz"))
+async def test_a_corrupt_cache_is_reported_and_rebuilt(small_data_dir, small_engine):
+    from engine.training import model_key_params
+
+    path = small_engine.cache.path("context", model_key_params("context", small_engine.config), small_engine.dataset)
     original = path.read_bytes()
     path.write_bytes(original[:100])
     try:

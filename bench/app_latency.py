@@ -1,0 +1,89 @@
+"""App latency with a warm cache (targets: start to first interactive screen <= 1.0 s without
+TensorFlow; prompt to ranked suggestions on screen <= 150 ms; search keystroke to updated
+suggestion <= 50 ms). Headless Textual, so terminal drawing cost is not included.
+Run: python bench/app_latency.py [--data DIR]"""
+import asyncio
+import json
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from bench.common import data_dir, machine, parser
+
+STARTUP = """
+import asyncio, sys, time
+from tui.app import CratedigApp
+async def main():
+    app = CratedigApp(data=sys.argv[1])
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not (app.screen.query("#prompt") and app.screen.query_one("#prompt").has_focus):
+            await pilot.pause(0.005)
+        print("interactive", time.time(), "tensorflow" in sys.modules, flush=True)
+        while app.conversation is None:
+            await pilot.pause(0.01)
+        print("models", time.time(), "tensorflow" in sys.modules, flush=True)
+asyncio.run(main())
+"""
+
+
+def startup(directory) -> dict:
+    runs = []
+    for _ in range(5):
+        start = time.time()
+        out = subprocess.run([sys.executable, "-c", STARTUP, str(directory)], capture_output=True, text=True,
+                             check=True).stdout.split("\n")
+        marks = {line.split()[0]: (float(line.split()[1]) - start, line.split()[2]) for line in out if line}
+        runs.append(marks)
+    return {"first_interactive_s": round(float(np.median([r["interactive"][0] for r in runs])), 3),
+            "models_ready_s": round(float(np.median([r["models"][0] for r in runs])), 3),
+            "tensorflow_imported": any(r["models"][1] == "True" for r in runs)}
+
+
+async def interactions(directory) -> dict:
+    from engine.service import Engine
+    from tui.app import CratedigApp
+    from tui.widgets.messages import SuggestionsTable
+
+    engine = Engine(directory)
+    engine.load_models()
+    app = CratedigApp(engine=engine)
+    names = [str(n) for n in engine.dataset.artist_names[np.argsort(-engine.popularity)[:40]]]
+    prompt_ms, key_ms = [], []
+    async with app.run_test(size=(120, 40)) as pilot:
+        prompt = app.screen.query_one("#prompt")
+        for i, name in enumerate(names):
+            before = len(app.screen.query(SuggestionsTable))
+            prompt.focus()
+            prompt.value = f"I like {name}" if i % 2 else f"be listener {engine.dataset.listener_ids[i]}"
+            start = time.perf_counter()
+            await pilot.press("enter")
+            while len(app.screen.query(SuggestionsTable)) == before:
+                await pilot.pause(0)
+            await pilot.pause(0)
+            prompt_ms.append((time.perf_counter() - start) * 1000)
+        for name in names[:20]:
+            prompt.value = "I like " + name[:2]
+            await pilot.pause(0.05)
+            start = time.perf_counter()
+            await pilot.press(name[2] if len(name) > 2 else "a")
+            while not prompt._suggestion:
+                await pilot.pause(0)
+            key_ms.append((time.perf_counter() - start) * 1000)
+    return {"prompt_to_suggestions_ms": {"p50": round(float(np.percentile(prompt_ms[2:], 50)), 1),
+                                         "p95": round(float(np.percentile(prompt_ms[2:], 95)), 1)},
+            "keystroke_to_suggestion_ms": {"p50": round(float(np.percentile(key_ms, 50)), 1),
+                                           "p95": round(float(np.percentile(key_ms, 95)), 1)}}
+
+
+def main() -> None:
+    args = parser(__doc__).parse_args()
+    directory = data_dir(args)
+    result = {"bench": "app_latency", "machine": machine(), **asyncio.run(interactions(directory)),
+              **startup(directory)}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Cold-start quality: give a held-out listener's 5 most-played artists, ask for 10; Recall@10 of
+their other artists for each retriever (then ranked) against item-kNN on the same protocol.
+Models are trained on the other listeners only. Run: python bench/cold_start.py [--data DIR]"""
+import json
+
+import numpy as np
+
+from bench.common import data_dir, machine, parser
+
+
+def main() -> None:
+    args = parser(__doc__).parse_args()
+    from engine.dataset import load_dataset
+    from engine.models.base import liked_query
+    from engine.pipeline import recommend_artists
+    from engine.training import get_models
+
+    data = load_dataset(data_dir(args))
+    rng = np.random.default_rng(7)
+    counts = np.bincount(data.plays.listener, minlength=data.n_listeners)
+    eligible = np.flatnonzero(counts >= 15)
+    held = rng.choice(eligible, size=200, replace=False)
+    train = data.with_plays(~np.isin(data.plays.listener, held))
+    models = get_models(train, ["mf", "retrieval", "context", "ranking", "itemknn"])
+    liked, rest = [], []
+    for listener in held:
+        mask = data.plays.listener == listener
+        artists, weights = data.plays.artist[mask], data.plays.weight[mask]
+        order = np.argsort(-weights, kind="stable")
+        liked.append(artists[order[:5]])
+        rest.append(set(artists[order[5:]].tolist()))
+    query = liked_query(data.n_artists, liked)
+
+    def recall(retriever, ranker=None):
+        recs, _ = recommend_artists(models[retriever], ranker, query, 10)
+        return float(np.mean([len(set(r.tolist()) & truth) / min(10, len(truth)) for r, truth in zip(recs, rest)]))
+
+    result = {"bench": "cold_start", "listeners": len(held), "machine": machine(),
+              "recall@10": {"itemknn": recall("itemknn"),
+                            **{name: recall(name) for name in ("mf", "retrieval", "context")},
+                            **{f"{name}+ranking": recall(name, models["ranking"]) for name in ("mf", "retrieval", "context")}}}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

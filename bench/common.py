@@ -1,0 +1,36 @@
+"""Helpers for the benchmark scripts: data dir, percentiles, the machine they ran on."""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+import numpy as np
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--data", help="dataset directory (default: $CRATEDIG_DATA, then the user data dir)")
+    return p
+
+
+def data_dir(args):
+    from engine.paths import resolve_data_dir
+
+    return resolve_data_dir(args.data)
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def timed(fn, repeats: int) -> dict[str, float]:
+    """Milliseconds: p50 and p95 over `repeats` calls (after one warm-up call)."""
+    fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return {"p50_ms": round(float(np.percentile(samples, 50)), 2), "p95_ms": round(float(np.percentile(samples, 95)), 2)}

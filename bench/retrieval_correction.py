@@ -1,0 +1,42 @@
+"""The two-tower retrieval model with and without the sampling-bias (logQ) correction, on the
+hold-out split: recall, coverage and how popular the recommended artists are.
+Run: python bench/retrieval_correction.py [--data DIR]"""
+import json
+
+import numpy as np
+
+from bench.common import data_dir, machine, parser
+
+
+def main() -> None:
+    args = parser(__doc__).parse_args()
+    from engine.dataset import load_dataset
+    from engine.evaluation import evaluate_recommendations, holdout_split
+    from engine.features import artist_popularity
+    from engine.models.base import listeners_query
+    from engine.models.retrieval import TwoTowerModel
+    from engine.pipeline import recommend_artists
+
+    split = holdout_split(load_dataset(data_dir(args)))
+    popularity = artist_popularity(split.train)
+    out = {"bench": "retrieval_correction", "machine": machine()}
+    for corrected in (True, False):
+        model = TwoTowerModel(sampling_correction=corrected).fit(split.train)
+        recommended = []
+
+        def recommend(listeners, k):
+            recs = recommend_artists(model, None, listeners_query(split.train, listeners), k)[0]
+            recommended.append(recs[:, :10])
+            return recs
+
+        metrics = evaluate_recommendations(recommend, split, (10,))
+        recs = np.concatenate(recommended)
+        out["with_correction" if corrected else "without_correction"] = {
+            **{k: round(v, 4) for k, v in metrics.items()},
+            "median_listeners_of_recommended": float(np.median(popularity[recs])),
+            "share_recommended_with_<=2_listeners": round(float(np.mean(popularity[recs] <= 2)), 3)}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

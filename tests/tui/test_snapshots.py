@@ -1,0 +1,37 @@
+"""SVG snapshots of the main screens at a fixed size on the fixed small synthetic dataset.
+Update with `pytest tests/tui/test_snapshots.py --snapshot-update` after a deliberate UI change."""
+from __future__ import annotations
+
+from tui.app import CratedigApp
+
+SIZE = (110, 34)
+
+
+async def _ask(pilot, text: str) -> None:
+    from tui.widgets.messages import BotMessage
+
+    app = pilot.app
+    before = len(app.screen.query(BotMessage))
+    prompt = app.screen.query_one("#prompt")
+    prompt.value = text
+    await pilot.press("enter")
+    while len(app.screen.query(BotMessage)) == before:
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
+
+
+def test_chat_welcome(snap_compare, small_engine):
+    assert snap_compare(CratedigApp(engine=small_engine), terminal_size=SIZE)
+
+
+def test_chat_with_ranked_suggestions(snap_compare, small_engine):
+    name = str(small_engine.dataset.artist_names[0])
+
+    async def run_before(pilot):
+        await _ask(pilot, f"I like {name}")
+
+    assert snap_compare(CratedigApp(engine=small_engine), terminal_size=SIZE, run_before=run_before)
+
+
+def test_help_screen(snap_compare, small_engine):
+    assert snap_compare(CratedigApp(engine=small_engine), terminal_size=SIZE, press=["f1"])
