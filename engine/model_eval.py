@@ -10,7 +10,7 @@ from engine.cache import ModelCache
 from engine.dataset import Dataset
 from engine.evaluation import Split, evaluate_recommendations, holdout_split, rmse
 from engine.features import normalised_weights
-from engine.models.base import listeners_query
+from engine.models.base import Query, listeners_query
 from engine.models.registry import BASELINES, DEFAULT_RETRIEVER, MODELS
 from engine.pipeline import recommend_artists
 from engine.progress import ProgressFn
@@ -36,8 +36,7 @@ def ranking_rmse(ranker, split: Split) -> tuple[float, float]:
     return rmse(predicted, actual), rmse(means[split.test_listener], actual)
 
 
-def query_row(query, row: int):
-    from engine.models.base import Query
+def query_row(query: Query, row: int) -> Query:
     return Query(query.listeners[row:row + 1], query.history[row:row + 1])
 
 

@@ -8,7 +8,6 @@ from typing import Iterable
 from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
 from tui.screens.chat import ChatScreen
 
@@ -209,9 +208,3 @@ class CratedigApp(App):
         yield SystemCommand("Use demo data", "Open the synthetic demo dataset (no download)", self.action_demo)
         yield SystemCommand("Help", "What the prompt understands", self.action_help)
 
-
-def current_worker_cancelled() -> bool:
-    try:
-        return get_current_worker().is_cancelled
-    except Exception:  # not in a worker
-        return False

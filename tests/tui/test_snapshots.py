@@ -7,6 +7,12 @@ from tui.app import CratedigApp
 SIZE = (110, 34)
 
 
+async def _steady_cursor(pilot) -> None:
+    """A blinking cursor makes the picture depend on timing; hold it still."""
+    pilot.app.screen.query_one("#prompt").cursor_blink = False
+    await pilot.pause(0.1)
+
+
 async def _ask(pilot, text: str) -> None:
     from tui.widgets.messages import BotMessage
 
@@ -21,17 +27,19 @@ async def _ask(pilot, text: str) -> None:
 
 
 def test_chat_welcome(snap_compare, small_engine):
-    assert snap_compare(CratedigApp(engine=small_engine), terminal_size=SIZE)
+    assert snap_compare(CratedigApp(engine=small_engine), terminal_size=SIZE, run_before=_steady_cursor)
 
 
 def test_chat_with_ranked_suggestions(snap_compare, small_engine):
     name = str(small_engine.dataset.artist_names[0])
 
     async def run_before(pilot):
+        await _steady_cursor(pilot)
         await _ask(pilot, f"I like {name}")
 
     assert snap_compare(CratedigApp(engine=small_engine), terminal_size=SIZE, run_before=run_before)
 
 
 def test_help_screen(snap_compare, small_engine):
-    assert snap_compare(CratedigApp(engine=small_engine), terminal_size=SIZE, press=["f1"])
+    assert snap_compare(CratedigApp(engine=small_engine), terminal_size=SIZE, press=["f1"],
+                        run_before=_steady_cursor)
