@@ -197,3 +197,40 @@ async def test_a_corrupt_cache_is_reported_and_rebuilt(small_data_dir, small_eng
     finally:
         if len(path.read_bytes()) < 1000:
             path.write_bytes(original)
+
+
+async def test_removing_a_liked_artist_in_the_side_panel_updates_the_state(app, small_engine):
+    names = [str(n) for n in small_engine.dataset.artist_names[:2]]
+    async with app.run_test(size=SIZE) as pilot:
+        await say(pilot, f"I like {names[0]}, {names[1]}")
+        liked = app.screen.query_one("#liked")
+        await wait_until(pilot, lambda: len(liked.children) == 2)
+        liked.focus()
+        liked.index = 0
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: [a.name for a in app.conversation.state.liked] == [names[1]])
+
+
+async def test_the_layout_works_at_80_by_24(app, small_engine):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, f"I like {small_engine.dataset.artist_names[0]}")
+        table = app.screen.query(SuggestionsTable).last()
+        assert table.row_count == 10 and table.region.width > 20
+        assert app.screen.query_one("#prompt").region.height >= 1
+
+
+async def test_training_shows_progress_and_can_be_cancelled(tmp_path, monkeypatch):
+    from engine.synthetic import SyntheticSpec, generate
+
+    data = generate(tmp_path / "fresh", SyntheticSpec(listeners=60, artists=200, genres=4, seed=11))
+    monkeypatch.setenv("CRATEDIG_CACHE", str(tmp_path / "empty-cache"))
+    app = CratedigApp(data=str(data))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "TrainingScreen", timeout=60)
+        label = app.screen.query_one("#label-mf")
+        await wait_until(pilot, lambda: "epoch" in str(label.content), timeout=60)
+        await pilot.click("#cancel")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChatScreen), timeout=60)
+        await wait_until(pilot, lambda: any("cancelled" in n.message for n in app._notifications))
+        assert app.conversation is None
+        assert "not trained" in str(app.screen.query_one("#status").content)
