@@ -42,40 +42,57 @@ def startup(directory) -> dict:
 
 
 async def interactions(directory) -> dict:
+    """Timed inside the app, not around Pilot calls (Pilot waits for idle screens on each press):
+    from the prompt being submitted to the suggestions table's first render, and from a key
+    reaching the prompt to the completion being set on it."""
     from engine.service import Engine
     from tui.app import CratedigApp
+    from tui.screens.chat import ChatScreen
     from tui.widgets.messages import SuggestionsTable
+    from tui.widgets.prompt import PromptInput
 
+    marks: dict[str, float] = {}
+    submit, render_lines = ChatScreen._submit, SuggestionsTable.render_lines
+
+    def timed_submit(self, prompt):
+        marks["submitted"] = time.perf_counter()
+        return submit(self, prompt)
+
+    def timed_render(self, crop):
+        marks.setdefault("painted", time.perf_counter())
+        return render_lines(self, crop)
+
+    ChatScreen._submit, SuggestionsTable.render_lines = timed_submit, timed_render
     engine = Engine(directory)
     engine.load_models()
     app = CratedigApp(engine=engine)
     names = [str(n) for n in engine.dataset.artist_names[np.argsort(-engine.popularity)[:40]]]
     prompt_ms, key_ms = [], []
     async with app.run_test(size=(120, 40)) as pilot:
-        prompt = app.screen.query_one("#prompt")
+        prompt = app.screen.query_one(PromptInput)
         for i, name in enumerate(names):
-            before = len(app.screen.query(SuggestionsTable))
+            marks.clear()
             prompt.focus()
             prompt.value = f"I like {name}" if i % 2 else f"be listener {engine.dataset.listener_ids[i]}"
-            start = time.perf_counter()
             await pilot.press("enter")
-            while len(app.screen.query(SuggestionsTable)) == before:
-                await pilot.pause(0)
-            await pilot.pause(0)
-            prompt_ms.append((time.perf_counter() - start) * 1000)
+            while "painted" not in marks:
+                await pilot.pause(0.001)
+            prompt_ms.append((marks["painted"] - marks["submitted"]) * 1000)
         for name in [n for n in names if n[:3].isalpha()][:20]:
             prompt.value = "I like " + name[:2]
             await pilot.pause(0.05)
             start = time.perf_counter()
-            await pilot.press(name[2])
-            # The suggestion is shown once it completes what was typed (a fresh value each time).
-            while not prompt._suggestion.casefold().startswith(("i like " + name[:3]).casefold()):
-                await pilot.pause(0)
-                if time.perf_counter() - start > 2:
-                    raise SystemExit(f"no completion for {name[:3]!r}")
-            key_ms.append((time.perf_counter() - start) * 1000)
+            prompt.insert_text_at_cursor(name[2])  # what a key press does to the value
+            want = ("i like " + name[:3]).casefold()
+            while not prompt._suggestion.casefold().startswith(want):
+                await asyncio.sleep(0.0005)
+                if time.perf_counter() - start > 1:
+                    break  # the best match for these letters is not longer than them ("Lad")
+            else:
+                key_ms.append((time.perf_counter() - start) * 1000)
     return {"prompt_to_suggestions_ms": {"p50": round(float(np.percentile(prompt_ms[2:], 50)), 1),
                                          "p95": round(float(np.percentile(prompt_ms[2:], 95)), 1)},
+            "keystroke_samples": len(key_ms),
             "keystroke_to_suggestion_ms": {"p50": round(float(np.percentile(key_ms, 50)), 1),
                                            "p95": round(float(np.percentile(key_ms, 95)), 1)}}
 

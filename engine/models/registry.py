@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engine.errors import UsageError
+from engine.models import MODEL_NAMES
 from engine.models.base import Recommender
 from engine.models.baselines import ItemKNN, MostPopular
 from engine.models.context import ContextModel
@@ -12,6 +13,7 @@ from engine.models.retrieval import TwoTowerModel
 MODELS: dict[str, type[Recommender]] = {
     cls.name: cls for cls in (MatrixFactorizationModel, TwoTowerModel, RankingModel, ContextModel)
 }
+assert tuple(MODELS) == MODEL_NAMES, "engine.models.MODEL_NAMES is out of date"
 BASELINES: dict[str, type[Recommender]] = {cls.name: cls for cls in (MostPopular, ItemKNN)}
 RETRIEVERS = tuple(name for name, cls in MODELS.items() if cls.stage == "retrieval")
 DEFAULT_RETRIEVER = "mf"

@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from engine.models.registry import MODELS
+from engine.models import MODEL_NAMES as MODELS
 
 
 class ArtistScreen(ModalScreen[int | None]):

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, ProgressBar, Static
 
-from engine.models.registry import MODELS
+from engine.models import MODEL_NAMES as MODELS
 
 
 class TrainingCancelled(Exception):

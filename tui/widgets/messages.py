@@ -6,7 +6,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from engine.models.registry import MODELS
+from engine.models import MODEL_NAMES as MODELS
 
 
 class UserMessage(Static):
