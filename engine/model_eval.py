@@ -10,7 +10,7 @@ from engine.cache import ModelCache
 from engine.dataset import Dataset
 from engine.evaluation import Split, evaluate_recommendations, holdout_split, rmse
 from engine.features import normalised_weights
-from engine.models.base import Query, listeners_query
+from engine.models.base import listeners_query
 from engine.models.registry import BASELINES, DEFAULT_RETRIEVER, MODELS
 from engine.pipeline import recommend_artists
 from engine.progress import ProgressFn
@@ -28,16 +28,16 @@ def ranking_rmse(ranker, split: Split) -> tuple[float, float]:
     means = np.bincount(train.plays.listener, weights=normalised_weights(train),
                         minlength=train.n_listeners) / np.maximum(counts, 1)
     listeners, inverse = np.unique(split.test_listener, return_inverse=True)
-    query = listeners_query(train, listeners)
-    predicted = np.empty(len(actual))
-    for row in range(len(listeners)):
-        mask = inverse == row
-        predicted[mask] = ranker.predict(query_row(query, row), split.test_artist[mask])[1][0]
+    # One call for all listeners: each row holds that listener's held-out artists, padded.
+    order = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[order], np.arange(len(listeners)))
+    position = np.empty(len(inverse), dtype=np.int64)
+    position[order] = np.arange(len(inverse)) - starts[inverse[order]]
+    candidates = np.zeros((len(listeners), position.max() + 1), dtype=np.int64)
+    candidates[inverse, position] = split.test_artist
+    weights = ranker.predict(listeners_query(train, listeners), candidates)[1]
+    predicted = weights[inverse, position]
     return rmse(predicted, actual), rmse(means[split.test_listener], actual)
-
-
-def query_row(query: Query, row: int) -> Query:
-    return Query(query.listeners[row:row + 1], query.history[row:row + 1])
 
 
 def evaluate(dataset: Dataset, config: TrainConfig | None = None, cache: ModelCache | None = None,

@@ -101,6 +101,11 @@ class Engine:
         return artist_popularity(self.dataset)
 
     @cached_property
+    def all_artist_tags(self):
+        """Every artist's tags, most applied first (built once; the artist view asks often)."""
+        return artist_tags(self.dataset, min_count=1)
+
+    @cached_property
     def searcher(self) -> ArtistSearch:
         return ArtistSearch(self.dataset.artist_names, self.popularity)
 
@@ -353,7 +358,7 @@ class Engine:
         return [self.listener_summary(int(lid), top=3) for lid in self.dataset.listener_ids]
 
     def artist_tags(self, artist_index: int, top: int = 8) -> list[str]:
-        tags = artist_tags(self.dataset, min_count=1).of(artist_index)[:top]
+        tags = self.all_artist_tags.of(artist_index)[:top]
         return [str(self.dataset.tag_names[t]) for t in tags]
 
 

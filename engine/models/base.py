@@ -124,3 +124,23 @@ class EmbeddingRecommender(Recommender):
         if candidates.ndim == 1:
             return users @ self.artists[candidates].T
         return np.einsum("bd,bcd->bc", users, self.artists[candidates])
+
+
+class FactorModel(EmbeddingRecommender):
+    """An embedding model with a learnt vector per training listener (`users`); a simulated
+    listener is folded in against the frozen artist vectors."""
+
+    users: np.ndarray
+
+    @abstractmethod
+    def fold_in(self, artists: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The listener vector for someone who played `artists` with these (normalised) weights."""
+
+    def listener_vectors(self, query: Query) -> np.ndarray:
+        known = query.listeners >= 0
+        out = np.empty((len(query), self.artists.shape[1]), np.float32)
+        out[known] = self.users[query.listeners[known]]
+        for i in np.flatnonzero(~known):
+            row = query.history[i]
+            out[i] = self.fold_in(row.indices, row.data)
+        return out

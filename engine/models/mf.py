@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.models.base import EmbeddingRecommender, Query
+from engine.models.base import FactorModel
 from engine.models.training_data import positive_pairs
 
 
-class MatrixFactorizationModel(EmbeddingRecommender):
+class MatrixFactorizationModel(FactorModel):
     name = "mf"
     defaults = dict(dim=64, l2=0.2, gravity=50.0, epochs=150, batch_size=8192, learning_rate=0.01)
 
@@ -37,16 +37,11 @@ class MatrixFactorizationModel(EmbeddingRecommender):
         return n_observed * (p["l2"] / n_listeners * np.eye(gram.shape[0])
                              + p["gravity"] / (n_listeners * n_artists) * gram)
 
-    def fold_in(self, liked: np.ndarray) -> np.ndarray:
-        """The listener vector minimising the training objective for a listener who played `liked`."""
-        v = self.artists[liked].astype(np.float64)
+    def fold_in(self, artists: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The listener vector minimising the training objective for a listener who played
+        `artists` (the objective is on binary plays, so `weights` do not enter)."""
+        v = self.artists[artists].astype(np.float64)
         return np.linalg.solve(v.T @ v + self.fold_in_regulariser, v.sum(axis=0)).astype(np.float32)
-
-    def listener_vectors(self, query: Query) -> np.ndarray:
-        out = np.empty((len(query), self.artists.shape[1]), np.float32)
-        for i, listener in enumerate(query.listeners):
-            out[i] = self.users[listener] if listener >= 0 else self.fold_in(query.history[i].indices)
-        return out
 
     def to_arrays(self):
         return {"users": self.users, "artists": self.artists, "fold_in_regulariser": self.fold_in_regulariser}

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.models.base import EmbeddingRecommender, Query
+from engine.models.base import FactorModel
 from engine.models.training_data import positive_pairs, sampling_probability
 
 FOLD_IN_STEPS = 20
 FOLD_IN_RATE = 1.0
 
 
-class TwoTowerModel(EmbeddingRecommender):
+class TwoTowerModel(FactorModel):
     name = "retrieval"
     defaults = dict(dim=64, epochs=8, batch_size=1024, learning_rate=0.01, l2=1e-4,
                     sampling_correction=True, fold_in_l2=0.01)
@@ -32,12 +32,12 @@ class TwoTowerModel(EmbeddingRecommender):
         self.users = model.listener_tower.embeddings.numpy()
         self.artists = model.artist_tower.embeddings.numpy()
 
-    def fold_in(self, liked: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def fold_in(self, artists: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Maximise the full-softmax likelihood of the liked artists (with L2) over the listener
         vector, the artist tower frozen: what training would have learnt for this listener."""
         l2 = float(self.params.get("fold_in_l2", self.defaults["fold_in_l2"]))
         target = weights / weights.sum()
-        liked_vectors = self.artists[liked]
+        liked_vectors = self.artists[artists]
         pull = (target @ liked_vectors).astype(np.float32)
         u = pull.copy()
         for step in range(FOLD_IN_STEPS):
@@ -48,13 +48,6 @@ class TwoTowerModel(EmbeddingRecommender):
             grad = pull - p @ self.artists - 2 * l2 * u
             u += FOLD_IN_RATE / np.sqrt(1 + step) * grad
         return u.astype(np.float32)
-
-    def listener_vectors(self, query: Query) -> np.ndarray:
-        out = np.empty((len(query), self.artists.shape[1]), np.float32)
-        for i, listener in enumerate(query.listeners):
-            row = query.history[i]
-            out[i] = self.users[listener] if listener >= 0 else self.fold_in(row.indices, row.data)
-        return out
 
     def to_arrays(self):
         return {"users": self.users, "artists": self.artists}

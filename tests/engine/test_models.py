@@ -80,7 +80,7 @@ def test_training_is_deterministic_for_a_seed(small):
 def test_mf_fold_in_minimises_the_training_objective(trained):
     mf = trained["mf"]
     liked = np.array([3, 8, 21])
-    u = mf.fold_in(liked).astype(np.float64)
+    u = mf.fold_in(liked, np.ones(len(liked))).astype(np.float64)
     v = mf.artists[liked].astype(np.float64)
     gradient = v.T @ (v @ u - 1.0) + mf.fold_in_regulariser @ u
     assert np.linalg.norm(gradient) < 1e-3 * max(1.0, np.linalg.norm(v.sum(0)))
