@@ -43,6 +43,9 @@ class ArtistSearch:
         keys = [normalise(str(n)) for n in names]
         self.keys = [_without_article(k) for k in keys]
         self.compact = [k.replace(" ", "") for k in self.keys]
+        # Only names with spaces differ from their compact form: the spaced pass needs no others.
+        self.spaced = np.array([i for i, k in enumerate(self.keys) if " " in k], dtype=np.int64)
+        self.spaced_keys = [self.keys[i] for i in self.spaced]
         self.exact: dict[str, list[int]] = {}
         for i, key in enumerate(keys):
             for variant in dict.fromkeys((key, self.keys[i], self.compact[i])):
@@ -75,9 +78,15 @@ class ArtistSearch:
             scores.setdefault(int(i), 80.0 + 20.0 * len(probe) / max(len(self.keys[i]), 1))
         if len(probe) >= 3:
             candidates = max(limit * 2, 10)
-            for choices, text in ((self.keys, probe), (self.compact, probe.replace(" ", ""))):
+            # Names without spaces ("gunsnroses") match any spacing typed; a one-word query needs
+            # only them (for one-word names they are the same keys), which halves its cost.
+            passes = [(self.compact, probe.replace(" ", ""), None)]
+            if " " in probe:
+                passes.append((self.spaced_keys, probe, self.spaced))
+            for choices, text, index in passes:
                 for _, score, i in process.extract(text, choices, scorer=fuzz.ratio, limit=candidates,
                                                    score_cutoff=60):
+                    i = i if index is None else int(index[i])
                     scores[i] = max(scores.get(i, 0.0), score)
         ranked = sorted(scores, key=lambda i: -(scores[i] + self.bonus[i]))[:limit]
         return [SearchHit(int(i), str(self.names[i]), round(min(scores[i], 100.0) + float(self.bonus[i]), 2))

@@ -23,16 +23,6 @@ class HistoryPooling(tf.keras.layers.Layer):
             np.stack([rows, history_artists], axis=1).astype(np.int64),
             history_weights.astype(np.float32), (len(row_lengths), n_artists)))
 
-        ones = tf.ones_like(self.matrix.values)
-        self.sums = tf.sparse.reduce_sum(self.matrix, axis=1)
-        self.counts = tf.sparse.reduce_sum(tf.SparseTensor(self.matrix.indices, ones, self.matrix.dense_shape), axis=1)
-
-    def mean_weight(self, listener, target_weight):
-        """Mean weight of the listener's other artists (leave-one-out for a played target)."""
-        played = tf.cast(target_weight > 0, tf.float32)
-        total = tf.gather(self.sums, listener) - target_weight
-        return total / tf.maximum(tf.gather(self.counts, listener) - played, 1.0)
-
     def call(self, listener, artist_vectors, target=None, target_weight=None):
         pooled = tf.sparse.sparse_dense_matmul(self.matrix, artist_vectors[:self.n_columns])
         pooled = tf.gather(pooled, listener)

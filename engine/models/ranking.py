@@ -1,77 +1,97 @@
-"""`ranking`: re-orders a retrieval stage's candidates by predicted normalised play weight."""
+"""`ranking`: re-orders a retrieval stage's candidates by how likely the listener is to play each,
+and predicts the normalised play weight. Trained on a probe retriever's candidates for hidden
+artists (see engine.models.ranking_examples), so it learns what serving asks of it."""
 from __future__ import annotations
 
 import numpy as np
 
+from engine.evaluation import holdout_split
 from engine.models.base import Query, Recommender
-from engine.models.training_data import history_arrays, with_sampled_negatives
+from engine.models.ranking_examples import listener_mean_weights, ranking_examples
+from engine.models.ranking_features import RankingFeatures
+from engine.models.training_data import history_arrays
 from engine.nn import mlp_forward
-
-SCORE_CHUNK = 4096
+from engine.progress import TrainProgress
 
 
 class RankingModel(Recommender):
     name = "ranking"
     stage = "ranking"
-    defaults = dict(dim=8, hidden=(32, 16), epochs=3, batch_size=4096, learning_rate=0.005,
-                    negatives_per_positive=4, negatives="uniform", weight_loss=10.0, l2=1e-4)
-    #: the retrieval model whose artist vectors the ranker reads (frozen); trained first
+    defaults = dict(dim=8, hidden=(32, 16), epochs=5, batch_size=2048, learning_rate=0.003,
+                    candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50)
+    #: the retrieval model whose scores the ranker reads; a probe copy of it is trained too
     requires = ("mf",)
 
     def _fit(self, dataset, progress, strategy, upstream):
         from engine.keras_models.fit import fit
-        from engine.keras_models.layers import HistoryPooling
+        from engine.keras_models.layers import HistoryPooling, export_mlp
         from engine.keras_models.ranking import WeightRanker
 
         p = {**self.defaults, **self.params}
         retriever = upstream[self.requires[0]]
-        self.retriever = retriever
-        pretrained = retriever.artist_vectors().astype(np.float32)
-        features = with_sampled_negatives(dataset, p["negatives_per_positive"], seed=p.get("seed", 0),
-                                          distribution=p["negatives"])
+        # A hold-out inside the training data, split like the evaluation's (see ranking_examples).
+        pseudo = holdout_split(dataset, seed=p.get("seed", 0) + 1)
+        probe_params = dict(retriever.params)
+        if p["probe_epochs"] is not None:
+            probe_params["epochs"] = p["probe_epochs"]
+        probe_epochs = int(probe_params.get("epochs", 0))
+        total = probe_epochs + p["epochs"]
+
+        def report(offset):
+            if progress is None:
+                return None
+            return lambda step: progress(TrainProgress(self.name, offset + step.epoch, total, step.loss))
+
+        probe = type(retriever)(**probe_params).fit(pseudo.train, report(0), strategy)
+        examples = ranking_examples(probe, pseudo, p["candidates"])
+        columns = dict(examples.columns)
+        candidate_rows = columns["play_mask"] > 0
+        mean = columns["features"][candidate_rows].mean(axis=0)
+        std = np.maximum(columns["features"][candidate_rows].std(axis=0), 1e-6)
+        columns["features"] = ((columns["features"] - mean) / std).astype(np.float32)
         model, self.losses = fit(
-            self.name, lambda: WeightRanker(HistoryPooling(*history_arrays(dataset)), dataset.n_artists,
-                                            p["dim"], tuple(p["hidden"]), p["weight_loss"],
-                                            pretrained, p["l2"], p["batch_size"], retriever.users),
-            features, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
-            seed=p.get("seed", 0), progress=progress, strategy=strategy)
+            self.name, lambda: WeightRanker(HistoryPooling(*history_arrays(pseudo.train)), dataset.n_artists,
+                                            p["dim"], tuple(p["hidden"]), p["weight_loss"], p["l2"],
+                                            p["batch_size"], candidate_rows.mean(), 1 - candidate_rows.mean()),
+            columns, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
+            seed=p.get("seed", 0), progress=report(probe_epochs), strategy=strategy)
         self.keras_model = model  # kept for checks in this process; never saved
-        from engine.keras_models.layers import export_mlp
-        self.arrays = {"artists": model.artist_table().numpy(),
+        self.positive_rate = examples.positive_rate
+        self.arrays = {"artists": model.artist_embedding.embeddings.numpy(),
+                       "feature_mean": mean.astype(np.float32), "feature_std": std.astype(np.float32),
                        **export_mlp(model.trunk, "trunk"), **export_mlp(model.play_head, "play"),
                        **export_mlp(model.weight_head, "weight")}
+        self.features = RankingFeatures(retriever, dataset)
 
     def score(self, query: Query, candidates: np.ndarray | None = None) -> np.ndarray:
-        """The probability that the listener plays each candidate (what re-ranking orders by;
-        on the hold-out split it ranks better than the expected weight p * w, see README)."""
+        """The probability that the listener plays each candidate (what re-ranking orders by)."""
         return self.predict(query, candidates)[0]
 
     def predict(self, query: Query, candidates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(probability of playing, normalised weight if played), each (batch, n_candidates)."""
-        table = self.arrays["artists"]
-        listeners = np.asarray(query.history @ table, dtype=np.float32)
-        if candidates is None:
-            candidates = np.arange(len(table))
-        candidates = np.asarray(candidates)
+        n_artists = len(self.arrays["artists"])
+        candidates = np.arange(n_artists) if candidates is None else np.asarray(candidates)
         if candidates.ndim == 1:
             candidates = np.broadcast_to(candidates, (len(query), len(candidates)))
-        b, c = candidates.shape
-        user = np.repeat(listeners, c, axis=0)
-        retrieval_user = np.repeat(self.retriever.listener_vectors(query), c, axis=0)
-        width = retrieval_user.shape[1]
-        counts = np.maximum(np.diff(query.history.indptr), 1)
-        mean_weight = np.repeat(np.asarray(query.history.sum(axis=1)).ravel() / counts, c).astype(np.float32)
-        item = table[candidates.reshape(-1)]
-        play = np.empty(b * c, np.float32)
-        weight = np.empty(b * c, np.float32)
-        for start in range(0, b * c, SCORE_CHUNK):
-            sl = slice(start, start + SCORE_CHUNK)
-            x = np.concatenate([user[sl], item[sl], user[sl] * item[sl],
-                                retrieval_user[sl] * item[sl, :width]], axis=1)
-            shared = np.maximum(mlp_forward(x, self.arrays, "trunk"), 0.0)
-            play[sl] = 1.0 / (1.0 + np.exp(-mlp_forward(shared, self.arrays, "play")[:, 0]))
-            weight[sl] = mlp_forward(shared, self.arrays, "weight")[:, 0] + mean_weight[sl]
-        return play.reshape(b, c), weight.reshape(b, c)
+        features = self.features(query, candidates)
+        table = self.arrays["artists"]
+        listeners = np.asarray(query.history @ table, dtype=np.float32)
+        means = listener_mean_weights(query.history)
+        play, weight = self.forward(features, np.repeat(listeners[:, None], candidates.shape[1], axis=1),
+                                    table[candidates], np.broadcast_to(means[:, None], candidates.shape))
+        return play, weight
+
+    def forward(self, features: np.ndarray, listener: np.ndarray, artist: np.ndarray,
+                mean_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The network in NumPy: raw pair features and embeddings (..., width) -> (play
+        probability, weight), each shaped like `mean_weight`."""
+        standard = (features - self.arrays["feature_mean"]) / self.arrays["feature_std"]
+        x = np.concatenate([standard, listener, artist, listener * artist], axis=-1).astype(np.float32)
+        shape = x.shape[:-1]
+        shared = np.maximum(mlp_forward(x.reshape(-1, x.shape[-1]), self.arrays, "trunk"), 0.0)
+        logit = mlp_forward(shared, self.arrays, "play")[:, 0].reshape(shape)
+        weight = mlp_forward(shared, self.arrays, "weight")[:, 0].reshape(shape) + mean_weight
+        return 1.0 / (1.0 + np.exp(-logit)), weight
 
     def artist_vectors(self):
         return self.arrays["artists"]
@@ -81,4 +101,4 @@ class RankingModel(Recommender):
 
     def load_arrays(self, arrays, dataset, upstream):
         self.arrays = dict(arrays)
-        self.retriever = upstream[self.requires[0]]
+        self.features = RankingFeatures(upstream[self.requires[0]], dataset)

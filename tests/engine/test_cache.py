@@ -9,7 +9,7 @@ from engine.dataset import load_dataset
 from engine.models.registry import MODELS
 from engine.training import TrainConfig, cached_model, get_models
 
-FAST = TrainConfig(overrides={"mf": {"epochs": 2}, "ranking": {"epochs": 1}})
+FAST = TrainConfig(overrides={"mf": {"epochs": 2}, "ranking": {"epochs": 1, "probe_epochs": 2}})
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from engine.dataset import load_dataset
 from engine.models.base import liked_query, listeners_query
 from engine.models.registry import MODELS
 
-FAST = {"mf": {"epochs": 3}, "retrieval": {"epochs": 2}, "ranking": {"epochs": 1}, "context": {"epochs": 2}}
+FAST = {"mf": {"epochs": 3}, "retrieval": {"epochs": 2}, "ranking": {"epochs": 1, "probe_epochs": 3}, "context": {"epochs": 2}}
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +47,41 @@ def test_numpy_serving_matches_the_keras_ranking_model(small, trained):
     from engine.keras_models.runtime import tf
 
     model = trained["ranking"]
-    query = listeners_query(small, [4])
-    played = set(query.history[0].indices.tolist())
-    artists = np.array([a for a in range(small.n_artists) if a not in played][:20], dtype=np.int32)
-    features = {"listener": tf.constant(np.full(len(artists), 4, np.int32)), "artist": tf.constant(artists),
-                "self_weight": tf.zeros(len(artists))}
-    logit, weight = model.keras_model(features)
-    play, w = model.predict(query, artists)
-    assert np.allclose(play[0], tf.sigmoid(logit)[:, 0].numpy(), atol=1e-5)
-    assert np.allclose(w[0], weight[:, 0].numpy(), atol=1e-5)
+    # The Keras model pools the listener over the histories it was trained on; feed NumPy the same.
+    pooling = model.keras_model.history_pool
+    listener = np.full(20, 4, np.int32)
+    artists = np.arange(20, dtype=np.int32)
+    raw = np.random.default_rng(0).normal(size=(20, model.arrays["feature_mean"].size)).astype(np.float32)
+    mean = np.full(20, 0.2, np.float32)
+    standard = (raw - model.arrays["feature_mean"]) / model.arrays["feature_std"]
+    logit, weight = model.keras_model({"features": tf.constant(standard), "listener": tf.constant(listener),
+                                       "artist": tf.constant(artists), "mean_weight": tf.constant(mean)})
+    table = model.artist_vectors()
+    pooled = pooling(tf.constant(listener), tf.constant(table)).numpy()
+    play, w = model.forward(raw, pooled, table[artists], mean)
+    assert np.allclose(play, tf.sigmoid(logit)[:, 0].numpy(), atol=1e-5)
+    assert np.allclose(w, weight[:, 0].numpy(), atol=1e-5)
+
+
+def test_ranking_trains_on_a_probe_retrievers_candidates_for_hidden_artists(small, trained):
+    from engine.evaluation import holdout_split
+    from engine.models.ranking_examples import ranking_examples
+
+    split = holdout_split(small, seed=1)
+    examples = ranking_examples(trained["mf"], split, 30).columns
+    hidden = set(zip(split.test_listener.tolist(), split.test_artist.tolist()))
+    visible = split.train.plays
+    seen = set(zip(visible.listener.tolist(), visible.artist.tolist()))
+    pairs = list(zip(examples["listener"].tolist(), examples["artist"].tolist()))
+    candidate = examples["play_mask"] > 0
+    # Candidates are labelled by the hidden part and never include what the probe saw.
+    assert all((pair in hidden) == bool(label)
+               for pair, label, c in zip(pairs, examples["played"], candidate) if c)
+    assert not any(pair in seen for pair, c in zip(pairs, candidate) if c)
+    # Every hidden pair is a weight example, with its normalised weight as target.
+    weight_rows = {pair for pair, w in zip(pairs, examples["weight_mask"]) if w}
+    assert weight_rows == hidden
+    assert np.all(examples["target"][examples["weight_mask"] > 0] > 0)
 
 
 def test_numpy_serving_matches_the_keras_context_towers(small, trained):
