@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.features import artist_tags
-from engine.models.base import EmbeddingRecommender, Query
+from engine.models.base import EmbeddingRecommender, Query, history_matrix
 from engine.models.training_data import history_arrays, positive_pairs, sampling_probability
 from engine.nn import mlp_forward
 
@@ -34,7 +34,7 @@ class ContextModel(EmbeddingRecommender):
         texts = artist_texts(dataset).astype(str)
 
         def build():
-            return ContextRetrieval(HistoryPooling(*history_arrays(dataset)),
+            return ContextRetrieval(HistoryPooling(*history_arrays(history_matrix(dataset))),
                                     ArtistTokens(texts, p["max_tokens"], p["vocabulary_size"]),
                                     dataset.n_artists, p["dim"], sampling_probability(dataset),
                                     tuple(p["hidden"]))

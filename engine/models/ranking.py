@@ -18,7 +18,7 @@ class RankingModel(Recommender):
     name = "ranking"
     stage = "ranking"
     defaults = dict(dim=8, hidden=(32, 16), epochs=5, batch_size=2048, learning_rate=0.003,
-                    candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50)
+                    candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50, newcomer_liked=5)
     #: the retrieval model whose scores the ranker reads; a probe copy of it is trained too
     requires = ("mf",)
 
@@ -43,14 +43,14 @@ class RankingModel(Recommender):
             return lambda step: progress(TrainProgress(self.name, offset + step.epoch, total, step.loss))
 
         probe = type(retriever)(**probe_params).fit(pseudo.train, report(0), strategy)
-        examples = ranking_examples(probe, pseudo, p["candidates"])
+        examples = ranking_examples(probe, pseudo, p["candidates"], p["newcomer_liked"])
         columns = dict(examples.columns)
         candidate_rows = columns["play_mask"] > 0
         mean = columns["features"][candidate_rows].mean(axis=0)
         std = np.maximum(columns["features"][candidate_rows].std(axis=0), 1e-6)
         columns["features"] = ((columns["features"] - mean) / std).astype(np.float32)
         model, self.losses = fit(
-            self.name, lambda: WeightRanker(HistoryPooling(*history_arrays(pseudo.train)), dataset.n_artists,
+            self.name, lambda: WeightRanker(HistoryPooling(*history_arrays(examples.history)), dataset.n_artists,
                                             p["dim"], tuple(p["hidden"]), p["weight_loss"], p["l2"],
                                             p["batch_size"], candidate_rows.mean(), 1 - candidate_rows.mean()),
             columns, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],

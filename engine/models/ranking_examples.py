@@ -5,7 +5,11 @@ A ranker trained on the retriever's own training pairs learns only that the retr
 high there (they were fitted to be), and re-ranking held-out candidates with it loses to the
 retriever alone. So the training data is split once more, per listener, exactly like the
 evaluation split: a probe copy of the retriever is trained on the visible part, proposes candidates,
-and the hidden part says which of them the listener really plays, and how much."""
+and the hidden part says which of them the listener really plays, and how much.
+
+Serving also ranks for listeners described by a few liked artists; so, optionally, each listener
+appears a second time as such a newcomer (their most-played visible artists only), with the
+probe's candidates for that short history labelled by the same hidden part."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.evaluation import Split
-from engine.models.base import Recommender, history_matrix, listeners_query
+import scipy.sparse as sp
+
+from engine.evaluation import top_k
+from engine.models.base import Query, Recommender, history_matrix, liked_query, listeners_query
 from engine.models.ranking_features import RankingFeatures
 from engine.pipeline import retrieve
 
@@ -21,9 +28,11 @@ from engine.pipeline import retrieve
 @dataclass(frozen=True)
 class RankingExamples:
     """Column arrays, one row per example. Candidate rows train the play head (`play_mask`);
-    hidden pairs train the weight head (`weight_mask`)."""
+    hidden pairs train the weight head (`weight_mask`). `history` holds the play history each
+    example's `listener` column points to (a row per listener, then a row per newcomer)."""
 
     columns: dict[str, np.ndarray]
+    history: sp.csr_matrix
 
     @property
     def positive_rate(self) -> float:
@@ -37,9 +46,11 @@ def listener_mean_weights(history) -> np.ndarray:
     return (np.asarray(history.sum(axis=1)).ravel() / counts).astype(np.float32)
 
 
-def ranking_examples(probe: Recommender, split: Split, n_candidates: int) -> RankingExamples:
+def ranking_examples(probe: Recommender, split: Split, n_candidates: int, liked: int = 0) -> RankingExamples:
     """Examples for every listener with hidden artists: the probe's top `n_candidates` for them
-    (labelled played or not) and their hidden artists (with their normalised weights)."""
+    (labelled played or not) and their hidden artists (with their normalised weights); with
+    `liked` > 0, also the probe's candidates for each of them as a newcomer who names only their
+    `liked` most-played visible artists."""
     visible = split.train
     listeners, inverse = np.unique(split.test_listener, return_inverse=True)
     query = listeners_query(visible, listeners)
@@ -73,4 +84,42 @@ def ranking_examples(probe: Recommender, split: Split, n_candidates: int) -> Ran
         "target": np.concatenate([np.zeros(n_c, np.float32), target[is_hidden]]),
         "weight_mask": np.concatenate([np.zeros(n_c), np.ones(n_h)]).astype(np.float32),
     }
-    return RankingExamples(columns)
+    history = history_matrix(visible)
+    if liked > 0:
+        newcomers, newcomer_history = _newcomer_examples(probe, split, listeners, n_candidates, liked)
+        newcomers["listener"] += history.shape[0]
+        columns = {key: np.concatenate([columns[key], newcomers[key]]) for key in columns}
+        history = sp.vstack([history, newcomer_history]).tocsr()
+    return RankingExamples(columns, history)
+
+
+def _newcomer_examples(probe: Recommender, split: Split, listeners: np.ndarray, n_candidates: int,
+                       liked: int) -> tuple[dict[str, np.ndarray], sp.csr_matrix]:
+    """Play-head rows for listeners reduced to their `liked` most-played visible artists, asked
+    the way the service asks (equal weights). Their other visible artists are neither candidates
+    nor labels: the probe was trained on them."""
+    visible = history_matrix(split.train)[listeners]
+    keep = np.flatnonzero(np.diff(visible.indptr) > liked)
+    named = [visible[r].indices[np.argsort(-visible[r].data, kind="stable")[:liked]] for r in keep]
+    query = liked_query(visible.shape[1], named)
+    scores = probe.score(query).astype(np.float64)
+    rows, cols = visible[keep].nonzero()
+    scores[rows, cols] = -np.inf
+    candidates = top_k(scores, n_candidates)
+    features = RankingFeatures(probe, split.train)(query, candidates)
+    played = np.asarray(split.held_out()[np.repeat(listeners[keep], n_candidates), candidates.ravel()]).ravel()
+    n = candidates.size
+    columns = {
+        "features": features.reshape(n, -1),
+        "listener": np.repeat(np.arange(len(keep)), n_candidates).astype(np.int32),
+        "artist": candidates.ravel().astype(np.int32),
+        "mean_weight": np.repeat(listener_mean_weights(query.history), n_candidates),
+        "played": (played > 0).astype(np.float32),
+        "play_mask": np.ones(n, np.float32),
+        "target": np.zeros(n, np.float32),
+        "weight_mask": np.zeros(n, np.float32),
+    }
+    # Newcomer rows of the history, indexed after the listeners' own rows.
+    history = sp.csr_matrix((query.history.data, query.history.indices, query.history.indptr),
+                            shape=(len(keep), visible.shape[1]))
+    return columns, history

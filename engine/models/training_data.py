@@ -16,9 +16,8 @@ def positive_pairs(dataset: Dataset) -> dict[str, np.ndarray]:
             "target": weight, "self_weight": weight}
 
 
-def history_arrays(dataset: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(artists, weights, row_lengths) of every listener's history, for HistoryPooling."""
-    history = history_matrix(dataset)
+def history_arrays(history) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(artists, weights, row_lengths) of a CSR history matrix (`history_matrix`), for HistoryPooling."""
     return history.indices.astype(np.int32), history.data.astype(np.float32), np.diff(history.indptr)
 
 

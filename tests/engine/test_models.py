@@ -84,6 +84,35 @@ def test_ranking_trains_on_a_probe_retrievers_candidates_for_hidden_artists(smal
     assert np.all(examples["target"][examples["weight_mask"] > 0] > 0)
 
 
+def test_ranking_examples_can_add_each_listener_as_a_newcomer_with_a_few_liked_artists(small, trained):
+    from engine.evaluation import holdout_split
+    from engine.models.base import history_matrix
+    from engine.models.ranking_examples import ranking_examples
+
+    split = holdout_split(small, seed=1)
+    plain = ranking_examples(trained["mf"], split, 30)
+    examples = ranking_examples(trained["mf"], split, 30, liked=3)
+    n_listeners = history_matrix(split.train).shape[0]
+    extra = examples.columns["listener"] >= n_listeners
+    assert extra.sum() == len(examples.columns["listener"]) - len(plain.columns["listener"]) > 0
+    newcomers = examples.history[n_listeners:]
+    assert set(np.diff(newcomers.indptr).tolist()) == {3}  # exactly the liked artists
+    hidden = set(zip(split.test_listener.tolist(), split.test_artist.tolist()))
+    visible = history_matrix(split.train)
+    checked = 0
+    for row in np.flatnonzero(extra):
+        newcomer = newcomers[examples.columns["listener"][row] - n_listeners]
+        artist = int(examples.columns["artist"][row])
+        # Whose newcomer this is: the one listener whose visible artists include all the liked ones.
+        owner = np.flatnonzero(np.all(visible[:, newcomer.indices].toarray() > 0, axis=1))
+        if len(owner) != 1:
+            continue
+        checked += 1
+        assert visible[owner[0], artist] == 0  # never one of their visible artists as a candidate
+        assert examples.columns["played"][row] == float((int(owner[0]), artist) in hidden)
+    assert checked > 100
+
+
 def test_numpy_serving_matches_the_keras_context_towers(small, trained):
     model = trained["context"]
     keras = model.keras_model
