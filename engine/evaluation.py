@@ -30,6 +30,19 @@ class Split:
         return sp.csr_matrix((ones, (self.test_listener, self.test_artist)),
                              shape=(self.train.n_listeners, self.train.n_artists))
 
+    def held_out_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The held-out pairs regrouped as one row per listener: (listeners, artists, row, column)
+        with `artists` (n_listeners, most held out) padded with artist 0 and pair i at
+        [row[i], column[i]]."""
+        listeners, row = np.unique(self.test_listener, return_inverse=True)
+        order = np.argsort(row, kind="stable")
+        starts = np.searchsorted(row[order], np.arange(len(listeners)))
+        column = np.empty(len(row), dtype=np.int64)
+        column[order] = np.arange(len(row)) - starts[row[order]]
+        artists = np.zeros((len(listeners), column.max(initial=-1) + 1), dtype=np.int64)
+        artists[row, column] = self.test_artist
+        return listeners, artists, row, column
+
 
 def holdout_split(dataset: Dataset, fraction: float = HOLDOUT_FRACTION, seed: int = 42,
                   min_artists: int = MIN_ARTISTS_TO_SPLIT) -> Split:

@@ -27,16 +27,10 @@ def ranking_rmse(ranker, split: Split) -> tuple[float, float]:
     counts = np.bincount(train.plays.listener, minlength=train.n_listeners)
     means = np.bincount(train.plays.listener, weights=normalised_weights(train),
                         minlength=train.n_listeners) / np.maximum(counts, 1)
-    listeners, inverse = np.unique(split.test_listener, return_inverse=True)
     # One call for all listeners: each row holds that listener's held-out artists, padded.
-    order = np.argsort(inverse, kind="stable")
-    starts = np.searchsorted(inverse[order], np.arange(len(listeners)))
-    position = np.empty(len(inverse), dtype=np.int64)
-    position[order] = np.arange(len(inverse)) - starts[inverse[order]]
-    candidates = np.zeros((len(listeners), position.max() + 1), dtype=np.int64)
-    candidates[inverse, position] = split.test_artist
+    listeners, candidates, row, column = split.held_out_rows()
     weights = ranker.predict(listeners_query(train, listeners), candidates)[1]
-    predicted = weights[inverse, position]
+    predicted = weights[row, column]
     return rmse(predicted, actual), rmse(means[split.test_listener], actual)
 
 

@@ -15,12 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from engine.evaluation import Split
 import scipy.sparse as sp
 
-from engine.evaluation import top_k
-from engine.models.base import Query, Recommender, history_matrix, liked_query, listeners_query
+from engine.evaluation import Split, exclude_seen, top_k
+from engine.models.base import Recommender, history_matrix, liked_query, listeners_query
 from engine.models.ranking_features import RankingFeatures
 from engine.pipeline import retrieve
 
@@ -52,20 +50,14 @@ def ranking_examples(probe: Recommender, split: Split, n_candidates: int, liked:
     `liked` > 0, also the probe's candidates for each of them as a newcomer who names only their
     `liked` most-played visible artists."""
     visible = split.train
-    listeners, inverse = np.unique(split.test_listener, return_inverse=True)
+    # Hidden artists per listener, padded to one width (padding masked out below).
+    listeners, hidden, row, column = split.held_out_rows()
     query = listeners_query(visible, listeners)
     candidates, _ = retrieve(probe, query, n_candidates)
-    # Hidden artists per listener, padded to one width (padding masked out below).
-    order = np.argsort(inverse, kind="stable")
-    starts = np.searchsorted(inverse[order], np.arange(len(listeners)))
-    slot = np.empty(len(inverse), dtype=np.int64)
-    slot[order] = np.arange(len(inverse)) - starts[inverse[order]]
-    hidden = np.repeat(candidates[:, :1], slot.max() + 1, axis=1)
-    hidden[inverse, slot] = split.test_artist
     is_hidden = np.zeros(hidden.shape, bool)
-    is_hidden[inverse, slot] = True
+    is_hidden[row, column] = True
     target = np.zeros(hidden.shape, np.float32)
-    target[inverse, slot] = split.test_target
+    target[row, column] = split.test_target
 
     features = RankingFeatures(probe, visible)(query, np.concatenate([candidates, hidden], axis=1))
     played = np.asarray(split.held_out()[np.repeat(listeners, candidates.shape[1]), candidates.ravel()]).ravel()
@@ -102,9 +94,7 @@ def _newcomer_examples(probe: Recommender, split: Split, listeners: np.ndarray, 
     keep = np.flatnonzero(np.diff(visible.indptr) > liked)
     named = [visible[r].indices[np.argsort(-visible[r].data, kind="stable")[:liked]] for r in keep]
     query = liked_query(visible.shape[1], named)
-    scores = probe.score(query).astype(np.float64)
-    rows, cols = visible[keep].nonzero()
-    scores[rows, cols] = -np.inf
+    scores = exclude_seen(probe.score(query).astype(np.float64), visible[keep])
     candidates = top_k(scores, n_candidates)
     features = RankingFeatures(probe, split.train)(query, candidates)
     played = np.asarray(split.held_out()[np.repeat(listeners[keep], n_candidates), candidates.ravel()]).ravel()

@@ -34,6 +34,12 @@ def last_reply(app) -> BotMessage:
     return list(app.screen.query(BotMessage))[-1]
 
 
+async def suggestions_for(pilot, liked: str) -> SuggestionsTable:
+    """Say that we like `liked` and return the suggestions table of the reply."""
+    await say(pilot, f"I like {liked}")
+    return pilot.app.screen.query(SuggestionsTable).last()
+
+
 @pytest.fixture
 def app(small_engine):
     return CratedigApp(engine=small_engine)
@@ -42,8 +48,7 @@ def app(small_engine):
 async def test_liked_artists_give_ranked_suggestions_and_fill_the_side_panel(app, small_engine):
     name = str(small_engine.dataset.artist_names[0])
     async with app.run_test(size=SIZE) as pilot:
-        await say(pilot, f"I like {name}")
-        table = app.screen.query(SuggestionsTable).last()
+        table = await suggestions_for(pilot, name)
         assert table.row_count == 10
         assert name not in [table.get_row_at(i)[2] for i in range(table.row_count)]
         liked = app.screen.query_one("#liked")
@@ -94,8 +99,7 @@ async def test_neighbours_and_why(app, small_engine):
 
 async def test_all_scores_toggle_and_retriever_switch(app, small_engine):
     async with app.run_test(size=SIZE) as pilot:
-        await say(pilot, f"I like {small_engine.dataset.artist_names[2]}")
-        table = app.screen.query(SuggestionsTable).last()
+        table = await suggestions_for(pilot, small_engine.dataset.artist_names[2])
         table.focus()
         await pilot.press("s")
         assert {"mf", "retrieval", "ranking", "context"} <= {str(c.label) for c in table.columns.values()}
@@ -122,8 +126,7 @@ async def test_listener_picker_filters_and_picks(app, small_engine):
 
 async def test_artist_view_opens_from_a_suggestion(app, small_engine):
     async with app.run_test(size=SIZE) as pilot:
-        await say(pilot, f"I like {small_engine.dataset.artist_names[4]}")
-        table = app.screen.query(SuggestionsTable).last()
+        table = await suggestions_for(pilot, small_engine.dataset.artist_names[4])
         table.focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ArtistScreen")
@@ -213,8 +216,7 @@ async def test_removing_a_liked_artist_in_the_side_panel_updates_the_state(app, 
 
 async def test_the_layout_works_at_80_by_24(app, small_engine):
     async with app.run_test(size=(80, 24)) as pilot:
-        await say(pilot, f"I like {small_engine.dataset.artist_names[0]}")
-        table = app.screen.query(SuggestionsTable).last()
+        table = await suggestions_for(pilot, small_engine.dataset.artist_names[0])
         assert table.row_count == 10 and table.region.width > 20
         assert app.screen.query_one("#prompt").region.height >= 1
 
