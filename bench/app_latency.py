@@ -45,10 +45,10 @@ async def interactions(directory) -> dict:
     """Timed inside the app, not around Pilot calls (Pilot waits for idle screens on each press):
     from the prompt being submitted to the suggestions table's first render, and from a key
     reaching the prompt to the completion being set on it."""
-    from engine.service import Engine
+    from engine.api import Engine
     from tui.app import CratedigApp
     from tui.screens.chat import ChatScreen
-    from tui.widgets.messages import SuggestionsTable
+    from tui.widgets.replies import SuggestionsTable
     from tui.widgets.prompt import PromptInput
 
     marks: dict[str, float] = {}
@@ -66,7 +66,7 @@ async def interactions(directory) -> dict:
     engine = Engine(directory)
     engine.load_models()
     app = CratedigApp(engine=engine)
-    names = [str(n) for n in engine.dataset.artist_names[np.argsort(-engine.popularity)[:40]]]
+    names = [str(n) for n in engine.dataset.artist_names[np.argsort(-engine.catalog.popularity)[:40]]]
     prompt_ms, key_ms = [], []
     async with app.run_test(size=(120, 40)) as pilot:
         prompt = app.screen.query_one(PromptInput)

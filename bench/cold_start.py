@@ -10,10 +10,11 @@ from bench.common import data_dir, machine, parser
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.dataset import load_dataset
-    from engine.models.base import liked_query
-    from engine.pipeline import recommend_artists
-    from engine.training import get_models
+    from engine.data.dataset import load_dataset
+    from engine.models.pipeline import recommend
+    from engine.models.query import liked_query
+    from engine.models.registry import DEFAULT_RANKER, RETRIEVERS
+    from engine.training.store import get_models
 
     data = load_dataset(data_dir(args))
     rng = np.random.default_rng(7)
@@ -21,7 +22,7 @@ def main() -> None:
     eligible = np.flatnonzero(counts >= 15)
     held = rng.choice(eligible, size=200, replace=False)
     train = data.with_plays(~np.isin(data.plays.listener, held))
-    models = get_models(train, ["mf", "retrieval", "context", "ranking", "itemknn"])
+    models = get_models(train, [*RETRIEVERS, DEFAULT_RANKER, "itemknn"])
     liked, rest = [], []
     for listener in held:
         mask = data.plays.listener == listener
@@ -32,13 +33,13 @@ def main() -> None:
     query = liked_query(data.n_artists, liked)
 
     def recall(retriever, ranker=None):
-        recs, _ = recommend_artists(models[retriever], ranker, query, 10)
+        recs = recommend(models[retriever], query, 10, ranker=ranker).artists
         return float(np.mean([len(set(r.tolist()) & truth) / min(10, len(truth)) for r, truth in zip(recs, rest)]))
 
     result = {"bench": "cold_start", "listeners": len(held), "machine": machine(),
               "recall@10": {"itemknn": recall("itemknn"),
-                            **{name: recall(name) for name in ("mf", "retrieval", "context")},
-                            **{f"{name}+ranking": recall(name, models["ranking"]) for name in ("mf", "retrieval", "context")}}}
+                            **{name: recall(name) for name in RETRIEVERS},
+                            **{f"{name}+{DEFAULT_RANKER}": recall(name, models[DEFAULT_RANKER]) for name in RETRIEVERS}}}
     print(json.dumps(result))
 
 

@@ -16,9 +16,9 @@ def parser(description: str) -> argparse.ArgumentParser:
 
 
 def data_dir(args):
-    from engine.paths import resolve_data_dir
+    from engine.api import locate_data
 
-    return resolve_data_dir(args.data)
+    return locate_data(args.data)
 
 
 def machine() -> str:

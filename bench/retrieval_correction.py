@@ -10,27 +10,21 @@ from bench.common import data_dir, machine, parser
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.dataset import load_dataset
-    from engine.evaluation import evaluate_recommendations, holdout_split
-    from engine.features import artist_popularity
-    from engine.models.base import listeners_query
+    from engine.data.dataset import load_dataset
+    from engine.data.features import artist_popularity
+    from engine.data.split import holdout_split
+    from engine.evaluation.metrics import evaluated_listeners, measure
+    from engine.models.pipeline import recommend
+    from engine.models.query import listeners_query
     from engine.models.retrieval import TwoTowerModel
-    from engine.pipeline import recommend_artists
 
     split = holdout_split(load_dataset(data_dir(args)))
     popularity = artist_popularity(split.train)
     out = {"bench": "retrieval_correction", "machine": machine()}
     for corrected in (True, False):
         model = TwoTowerModel(sampling_correction=corrected).fit(split.train)
-        recommended = []
-
-        def recommend(listeners, k):
-            recs = recommend_artists(model, None, listeners_query(split.train, listeners), k)[0]
-            recommended.append(recs[:, :10])
-            return recs
-
-        metrics = evaluate_recommendations(recommend, split, (10,))
-        recs = np.concatenate(recommended)
+        recs = recommend(model, listeners_query(split.train, evaluated_listeners(split)), 10).artists
+        metrics = measure(recs, split, (10,))
         out["with_correction" if corrected else "without_correction"] = {
             **{k: round(v, 4) for k, v in metrics.items()},
             "median_listeners_of_recommended": float(np.median(popularity[recs])),

@@ -18,10 +18,10 @@ def main() -> None:
     p.add_argument("--artists", type=int, default=160_000)
     p.add_argument("--mean-artists", type=float, default=49.0)
     args = p.parse_args()
-    from engine.dataset import load_dataset
-    from engine.features import artist_genres, normalised_weights
-    from engine.evaluation import holdout_split
-    from engine.synthetic import SyntheticSpec, generate
+    from engine.data.dataset import load_dataset
+    from engine.data.features import artist_genres, normalised_weights
+    from engine.data.split import holdout_split
+    from engine.data.synthetic import SyntheticSpec, generate
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

@@ -9,13 +9,13 @@ from bench.common import data_dir, machine, parser, timed
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.service import Engine
+    from engine.api import Engine
 
     engine = Engine(data_dir(args))
     engine.load_models()  # trains once if the cache is cold; the timings below are warm
     rng = np.random.default_rng(0)
     listeners = iter(rng.choice(engine.dataset.listener_ids, size=10_000).tolist())
-    popular = np.argsort(-engine.popularity)[:500]
+    popular = np.argsort(-engine.catalog.popularity)[:500]
     liked_sets = iter([[int(engine.dataset.artist_ids[a]) for a in rng.choice(popular, 5, replace=False)]
                        for _ in range(10_000)])
     artists = iter(rng.choice(engine.dataset.artist_ids[popular], size=10_000).tolist())

@@ -10,14 +10,15 @@ from bench.common import data_dir, machine, parser
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.cache import ModelCache
-    from engine.dataset import load_dataset
-    from engine.training import get_models
+    from engine.data.dataset import load_dataset
+    from engine.models.registry import MODELS
+    from engine.training.cache import ModelCache
+    from engine.training.store import get_models
 
     data = load_dataset(data_dir(args))
     with tempfile.TemporaryDirectory() as cold:
         start = time.perf_counter()
-        models = get_models(data, ["mf", "retrieval", "ranking", "context"], cache=ModelCache(cold))
+        models = get_models(data, list(MODELS), cache=ModelCache(cold))
         total = time.perf_counter() - start
     print(json.dumps({"bench": "train_time", "total_s": round(total, 1),
                       "per_model_s": {n: round(m.train_seconds, 1) for n, m in models.items()},

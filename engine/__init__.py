@@ -1,4 +1,5 @@
-"""cratedig's engine: data, models, training, caching, serving and search. Never imports a UI."""
+"""cratedig's engine, in layers that import only downward: data, models, training, evaluation and
+serving, the facade (`engine.api`), the chat. Never imports a UI."""
 import os
 
 # TensorFlow Recommenders needs Keras 2 (tf-keras); this must be set before TensorFlow is imported,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.synthetic import SyntheticSpec, generate
+from engine.data.synthetic import SyntheticSpec, generate
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data" / "hetrec2011-lastfm-2k"
@@ -63,7 +63,7 @@ def real_data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def real_dataset(real_data_dir):
-    from engine.dataset import load_dataset
+    from engine.data.dataset import load_dataset
 
     return load_dataset(real_data_dir)
 
@@ -71,7 +71,7 @@ def real_dataset(real_data_dir):
 @pytest.fixture(scope="session")
 def small_engine(small_data_dir, isolated_cache):
     """An Engine over the small synthetic data with all four models trained (seconds)."""
-    from engine.service import Engine
+    from engine.api import Engine
 
     engine = Engine(small_data_dir)
     engine.load_models()
@@ -81,7 +81,7 @@ def small_engine(small_data_dir, isolated_cache):
 @pytest.fixture(scope="session")
 def real_engine(real_data_dir, isolated_cache):
     """An Engine over the real dataset with all four models trained once per session."""
-    from engine.service import Engine
+    from engine.api import Engine
 
     engine = Engine(real_data_dir)
     engine.load_models()

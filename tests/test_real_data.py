@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from engine.cli import main
+from cli.main import main
 
 
 def test_data_info_prints_the_true_counts_and_quirks(real_data_dir, capsys):
@@ -46,7 +46,7 @@ def test_exact_names_come_first_and_short_queries_behave(real_engine):
 def test_adele_neighbours_are_mostly_female_pop_and_soul(real_engine):
     result = real_engine.neighbours("Adele", "mf", 10)
     female_pop_soul = {"pop", "soul", "female vocalists", "singer-songwriter", "british", "rnb", "dance", "indie"}
-    tags = [set(real_engine.artist_tags(real_engine.dataset.artist_index(n.artist_id), top=5)) for n in result.cosine]
+    tags = [set(real_engine.artist_tags(n.artist_id, top=5)) for n in result.cosine]
     matching = sum(1 for t in tags if t & female_pop_soul)
     assert matching >= 7, [n.name for n in result.cosine]
     assert result.nearest_genres and all(isinstance(g, str) for g, _ in result.nearest_genres)
@@ -54,7 +54,8 @@ def test_adele_neighbours_are_mostly_female_pop_and_soul(real_engine):
 
 def test_listener_recommendations_never_repeat_their_artists(real_engine):
     result = real_engine.recommend_listener(2, k=10)
-    history = set(real_engine.dataset.artist_ids[real_engine.listener_query(2).history[0].indices].tolist())
+    data = real_engine.dataset
+    history = set(data.artist_ids[data.plays.artist[data.plays.listener == data.listener_index(2)]].tolist())
     assert len(result.suggestions) == 10
     assert not {s.artist_id for s in result.suggestions} & history
     assert [s.rank_after for s in result.suggestions] == list(range(1, 11))
@@ -91,14 +92,14 @@ def test_hold_out_evaluation_meets_the_bars_it_claims(real_dataset, isolated_cac
     """Every model at least 2x MostPop Recall@10, the best at least item-kNN, and the ranking stage
     earning its place: re-ranking its retriever's candidates does not lower NDCG@10, and its weight
     RMSE beats each listener's mean weight. Full ranking on the seeded split."""
-    from engine.model_eval import evaluate
+    from engine.evaluation.report import evaluate
 
     report = evaluate(real_dataset)
-    recall = {row["model"].split()[0]: row["recall@10"] for row in report["rows"]}
+    recall = {row["model"].split()[0]: row["recall@10"] for row in report.rows}
     for name in ("mf", "retrieval", "ranking", "context"):
         assert recall[name] >= 2 * recall["mostpop"], (name, recall)
     assert max(recall[m] for m in ("mf", "retrieval", "ranking", "context")) >= recall["itemknn"]
-    assert report["holdout_listeners"] > 1800
-    ndcg = {row["model"].split()[0]: row["ndcg@10"] for row in report["rows"]}
+    assert report.holdout_listeners > 1800
+    ndcg = {row["model"].split()[0]: row["ndcg@10"] for row in report.rows}
     assert ndcg["ranking"] >= ndcg["mf"], ndcg
-    assert report["ranking_rmse"]["ranking"] < report["ranking_rmse"]["per_listener_mean"], report["ranking_rmse"]
+    assert report.ranking_rmse["ranking"] < report.ranking_rmse["per_listener_mean"], report.ranking_rmse

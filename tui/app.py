@@ -1,17 +1,16 @@
-"""The cratedig app: a conversation with the recommender, on top of `engine.service.Engine`."""
+"""The cratedig app: a conversation with the recommender, on top of the engine's facade."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Iterable
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from assets import stylesheet
+from tui.messages import OpenArtist
 from tui.screens.chat import ChatScreen
-
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
 class CratedigApp(App):
@@ -19,7 +18,7 @@ class CratedigApp(App):
 
     TITLE = "cratedig"
     SUB_TITLE = "talk to the recommender"
-    CSS_PATH = str(ASSETS / "app.tcss")
+    CSS_PATH = stylesheet()
     BINDINGS = [
         ("f1", "help", "Help"),
         ("ctrl+l", "pick_listener", "Listener"),
@@ -31,38 +30,35 @@ class CratedigApp(App):
     def __init__(self, data: str | None = None, demo: bool = False, engine=None):
         super().__init__()
         self.data_arg, self.demo = data, demo
-        self.engine = engine  # engine.service.Engine once loaded
-        self.conversation = None
-        self.lock = threading.Lock()  # one worker at a time touches the conversation
+        self.engine = engine  # engine.api.Engine once loaded
+        self.chat: ChatScreen | None = None
 
     def on_mount(self) -> None:
-        self.push_screen(ChatScreen())
+        self.chat = ChatScreen()
+        self.push_screen(self.chat)
         if self.engine is None:
             self.load_engine()
         else:
             self.engine_ready()
 
     @property
-    def chat(self) -> ChatScreen:
-        """The conversation screen (the bottom of the stack, under any modal)."""
-        return next(s for s in self.screen_stack if isinstance(s, ChatScreen))
+    def conversation(self):
+        """The chat screen's conversation (None until the models are ready)."""
+        return None if self.chat is None else self.chat.conversation
 
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load_engine(self, data_dir: str | None = None) -> None:
+        from engine import api
         from engine.errors import CratedigError
-        from engine.paths import resolve_data_dir
-        from engine.service import Engine
-        from engine.synthetic import ensure_demo_data
 
         try:
-            directory = Path(data_dir) if data_dir else (ensure_demo_data() if self.demo else
-                                                         resolve_data_dir(self.data_arg))
-            if not (directory / "user_artists.dat").exists():
+            directory = Path(data_dir) if data_dir else api.locate_data(self.data_arg, self.demo)
+            if not api.dataset_present(directory):
                 self.call_from_thread(self.show_setup, directory)
                 return
             self.call_from_thread(self.chat.set_status, f"loading {directory} …")
-            engine = Engine(directory)
+            engine = api.Engine(directory)
             if engine.models_cached():
                 # A damaged cache file is reported and that model rebuilt here, progress in the status line.
                 engine.load_models(
@@ -104,14 +100,9 @@ class CratedigApp(App):
             self.notify("Training cancelled; the conversation needs trained models.", severity="warning")
 
     def engine_ready(self) -> None:
-        from engine.conversation import Conversation
+        self.chat.engine_ready(self.engine)
 
-        with self.lock:
-            self.conversation = Conversation(self.engine)
-        if self.chat.is_mounted:  # else the chat screen picks the engine up when it mounts
-            self.chat.engine_ready(self.engine)
-
-    # -- actions shared by screens ---------------------------------------------------------
+    # -- actions ---------------------------------------------------------------------------
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -122,9 +113,9 @@ class CratedigApp(App):
             return
         from tui.screens.listener_picker import ListenerPickerScreen
 
-        self.push_screen(ListenerPickerScreen(self.engine), self._listener_picked)
+        self.push_screen(ListenerPickerScreen(self.engine), self._become)
 
-    def _listener_picked(self, listener_id: int | None) -> None:
+    def _become(self, listener_id: int | None) -> None:
         if listener_id is not None:
             self.chat.ask(f"be listener {listener_id}")
 
@@ -133,31 +124,25 @@ class CratedigApp(App):
             return
         from tui.screens.models import ModelsScreen
 
-        self.push_screen(ModelsScreen(self.engine))
+        self.push_screen(ModelsScreen(self.engine), self._model_checks_done)
+
+    def _model_checks_done(self, choice: str | None) -> None:
+        if choice == "evaluate":
+            self.action_evaluate()
+        elif choice == "retrain":
+            self.action_retrain()
 
     def action_cycle_retriever(self) -> None:
-        if not self._need_engine():
-            return
-        from engine.models.registry import RETRIEVERS
+        if self._need_engine():
+            self.notify(f"retrieval now by {self.chat.cycle_retriever()}")
 
-        with self.lock:
-            current = self.conversation.state.retriever
-            self.conversation.set_retriever(RETRIEVERS[(RETRIEVERS.index(current) + 1) % len(RETRIEVERS)])
-        self.chat.refresh_state()
-        self.notify(f"retrieval now by {self.conversation.state.retriever}")
-
-    def open_artist(self, artist_id: int) -> None:
+    @on(OpenArtist)
+    def open_artist(self, message: OpenArtist) -> None:
         if not self._need_engine():
             return
         from tui.screens.artist import ArtistScreen
 
-        index = self.engine.dataset.artist_index(artist_id)
-        if index is not None:
-            self.push_screen(ArtistScreen(self.engine, index), self._artist_closed)
-
-    def _artist_closed(self, listener_id: int | None) -> None:
-        if listener_id is not None:
-            self.chat.ask(f"be listener {listener_id}")
+        self.push_screen(ArtistScreen(self.engine, message.artist_id), self._become)
 
     def action_retrain(self) -> None:
         if self._need_engine():
@@ -175,9 +160,9 @@ class CratedigApp(App):
             self.chat.ask("how good are the models?")
 
     def action_download(self) -> None:
-        from engine.paths import default_data_dir
+        from engine import api
 
-        self.show_setup(default_data_dir())
+        self.show_setup(api.default_data_dir())
 
     def action_demo(self) -> None:
         self.demo = True
@@ -185,6 +170,9 @@ class CratedigApp(App):
 
     def action_reset(self) -> None:
         self.chat.ask("reset")
+
+    def action_toggle_scores(self) -> None:
+        self.chat.toggle_scores()
 
     def _need_engine(self) -> bool:
         if self.engine is None or self.conversation is None:
@@ -196,10 +184,10 @@ class CratedigApp(App):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Pick a listener", "Choose a real Last.FM listener", self.action_pick_listener)
         yield SystemCommand("Model checks", "Evaluation, loss curves, embedding plots", self.action_model_checks)
-        yield SystemCommand("Switch retriever", "Cycle mf → retrieval → context feeding the ranker",
+        yield SystemCommand("Switch retriever", "Cycle the retrieval model feeding the ranker",
                             self.action_cycle_retriever)
         yield SystemCommand("Toggle all scores", "Show every model's score in the latest suggestions",
-                            lambda: self.chat.toggle_scores())
+                            self.action_toggle_scores)
         yield SystemCommand("Retrain models", "Train all four models again", self.action_retrain)
         yield SystemCommand("Evaluate models", "Hold-out evaluation of every model (trains on a split)",
                             self.action_evaluate)
@@ -207,4 +195,3 @@ class CratedigApp(App):
         yield SystemCommand("Download dataset", "Fetch the official GroupLens zip", self.action_download)
         yield SystemCommand("Use demo data", "Open the synthetic demo dataset (no download)", self.action_demo)
         yield SystemCommand("Help", "What the prompt understands", self.action_help)
-

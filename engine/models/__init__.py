@@ -1,5 +1,3 @@
-"""The four recommenders and the baselines, all behind one interface (`base.Recommender`)."""
-
-#: The four models, in display order. Kept here (import-free) so the app can name them at start-up
-#: without loading NumPy/pandas-heavy modules; `registry` checks it matches.
-MODEL_NAMES = ("mf", "retrieval", "ranking", "context")
+"""The models: one interface (`base`), the roles `Retriever` and `Ranker`, the four models and the
+baselines, the registry that names them, and the one batch recommend path (`pipeline`).
+Training code (TensorFlow) lives in `keras/` and is imported only when a model is fitted."""

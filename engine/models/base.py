@@ -1,4 +1,5 @@
-"""One small interface for every model (as implicit's RecommenderBase): fit, score, vectors, export.
+"""One small interface for every model (as implicit's RecommenderBase): fit, score, vectors, export;
+and the two roles a model plays in a pipeline, `Retriever` and `Ranker`.
 
 Training uses TensorFlow; serving is NumPy over the exported arrays, so the app and the CLI answer
 without importing TensorFlow."""
@@ -6,67 +7,26 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
-import scipy.sparse as sp
 
-from engine.dataset import Dataset
-from engine.features import interactions, normalised_weights
+from engine.data.dataset import Dataset
+from engine.models.query import Query
 from engine.progress import ProgressFn
-
-
-@dataclass(frozen=True)
-class Query:
-    """Listeners described by what they play. `listeners` holds dataset indices, -1 for a simulated
-    listener; `history` is (batch, n_artists) with each row's weights L2-normalised."""
-
-    listeners: np.ndarray
-    history: sp.csr_matrix
-
-    def __len__(self) -> int:
-        return len(self.listeners)
-
-
-def history_matrix(dataset: Dataset) -> sp.csr_matrix:
-    """Listener x artist matrix of per-listener L2-normalised play weights (memoised per dataset)."""
-    if "history" not in dataset._cache:
-        dataset._cache["history"] = interactions(dataset, normalised_weights(dataset))
-    return dataset._cache["history"]
-
-
-def listeners_query(dataset: Dataset, listeners: Sequence[int] | np.ndarray) -> Query:
-    listeners = np.asarray(listeners, dtype=np.int64)
-    return Query(listeners, history_matrix(dataset)[listeners])
-
-
-def liked_query(n_artists: int, liked: Sequence[Sequence[int]],
-                weights: Sequence[Sequence[float]] | None = None) -> Query:
-    """Simulated listeners from liked artists (equal weights unless given), rows L2-normalised."""
-    rows, cols, vals = [], [], []
-    for i, artists in enumerate(liked):
-        artists = np.unique(np.asarray(artists, dtype=np.int64))
-        w = np.ones(len(artists)) if weights is None else np.asarray(weights[i], dtype=float)
-        w = w / max(np.linalg.norm(w), 1e-12)
-        rows.extend([i] * len(artists))
-        cols.extend(artists.tolist())
-        vals.extend(w.tolist())
-    history = sp.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=(len(liked), n_artists))
-    return Query(np.full(len(liked), -1, dtype=np.int64), history)
 
 
 class Recommender(ABC):
     """What every model looks like from outside. Consumers never ask which model it is."""
 
     name: ClassVar[str]
+    #: hyperparameters; a model's `params` are these updated by what it was built with
+    defaults: ClassVar[dict[str, Any]] = {}
     #: models this one is built on (trained first, handed to `fit` as `upstream`)
     requires: ClassVar[tuple[str, ...]] = ()
-    #: "retrieval" models score every artist cheaply; "ranking" models re-score a candidate list.
-    stage: ClassVar[str] = "retrieval"
 
     def __init__(self, **params: Any):
-        self.params = params
+        self.params = {**self.defaults, **params}
         self.losses: list[float] = []
         self.train_seconds = 0.0
 
@@ -105,7 +65,20 @@ class Recommender(ABC):
         """Restore from `to_arrays()`; `upstream` holds the loaded models named in `requires`."""
 
 
-class EmbeddingRecommender(Recommender):
+class Retriever(Recommender):
+    """Scores every artist cheaply, so it can propose candidates from the whole catalogue."""
+
+
+class Ranker(Recommender):
+    """Re-scores a retriever's candidates (`score`: how likely the listener plays each) and
+    predicts how much they would play it."""
+
+    @abstractmethod
+    def predict_weight(self, query: Query, candidates: np.ndarray) -> np.ndarray:
+        """The normalised play weight each candidate would get if played, (batch, n_candidates)."""
+
+
+class EmbeddingRetriever(Retriever):
     """A two-tower / factorisation model: score = <listener vector, artist vector>."""
 
     artists: np.ndarray
@@ -126,7 +99,7 @@ class EmbeddingRecommender(Recommender):
         return np.einsum("bd,bcd->bc", users, self.artists[candidates])
 
 
-class FactorModel(EmbeddingRecommender):
+class FactorModel(EmbeddingRetriever):
     """An embedding model with a learnt vector per training listener (`users`); a simulated
     listener is folded in against the frozen artist vectors."""
 

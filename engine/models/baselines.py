@@ -4,11 +4,12 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from engine.features import artist_popularity, interactions
-from engine.models.base import Query, Recommender
+from engine.data.features import artist_popularity, interactions
+from engine.models.base import Retriever
+from engine.models.query import Query
 
 
-class MostPopular(Recommender):
+class MostPopular(Retriever):
     name = "mostpop"
 
     def _fit(self, dataset, progress, strategy, upstream):
@@ -29,7 +30,7 @@ class MostPopular(Recommender):
         self.popularity = arrays["popularity"]
 
 
-class ItemKNN(Recommender):
+class ItemKNN(Retriever):
     """score(q, j) = sum over liked i of cos(i, j), with cosine over listener columns, computed as
     ((q / |col|) X^T) (X / |col|) so the artist x artist matrix is never built."""
 
@@ -52,11 +53,6 @@ class ItemKNN(Recommender):
         candidates = np.asarray(candidates)
         return (np.take_along_axis(scores, candidates, axis=1) if candidates.ndim == 2
                 else scores[:, candidates])
-
-    def similar(self, artist: int) -> np.ndarray:
-        """Cosine similarity of `artist` with every artist."""
-        column = self.normalised[:, artist]
-        return np.asarray((column.T @ self.normalised).todense()).ravel()
 
     def to_arrays(self):
         return {}

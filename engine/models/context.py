@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.features import artist_tags
-from engine.models.base import EmbeddingRecommender, Query, history_matrix
-from engine.models.training_data import history_arrays, positive_pairs, sampling_probability
-from engine.nn import mlp_forward
+from engine.data.features import artist_tags
+from engine.models.base import EmbeddingRetriever
+from engine.models.keras.inputs import history_arrays, positive_pairs, sampling_probability
+from engine.models.nn import mlp_forward
+from engine.models.query import Query
 
 MAX_TAGS_PER_ARTIST = 8
 
@@ -19,22 +20,22 @@ def artist_texts(dataset) -> np.ndarray:
                     dtype=object)
 
 
-class ContextModel(EmbeddingRecommender):
+class ContextModel(EmbeddingRetriever):
     name = "context"
     defaults = dict(dim=32, hidden=(128,), epochs=6, batch_size=1024, learning_rate=0.005,
                     max_tokens=16, vocabulary_size=5000)
 
     def _fit(self, dataset, progress, strategy, upstream):
-        from engine.keras_models.context import ArtistTokens, ContextRetrieval
-        from engine.keras_models.fit import fit
-        from engine.keras_models.layers import HistoryPooling, export_mlp
+        from engine.models.keras.context import ArtistTokens, ContextRetrieval
+        from engine.models.keras.fit import fit
+        from engine.models.keras.layers import HistoryPooling, export_mlp
 
-        p = {**self.defaults, **self.params}
+        p = self.params
         pairs = positive_pairs(dataset)
         texts = artist_texts(dataset).astype(str)
 
         def build():
-            return ContextRetrieval(HistoryPooling(*history_arrays(history_matrix(dataset))),
+            return ContextRetrieval(HistoryPooling(*history_arrays(dataset.history)),
                                     ArtistTokens(texts, p["max_tokens"], p["vocabulary_size"]),
                                     dataset.n_artists, p["dim"], sampling_probability(dataset),
                                     tuple(p["hidden"]))

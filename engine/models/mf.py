@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.models.base import FactorModel
-from engine.models.training_data import positive_pairs
+from engine.models.keras.inputs import positive_pairs
 
 
 class MatrixFactorizationModel(FactorModel):
@@ -12,10 +12,10 @@ class MatrixFactorizationModel(FactorModel):
     defaults = dict(dim=64, l2=0.2, gravity=50.0, epochs=150, batch_size=8192, learning_rate=0.01)
 
     def _fit(self, dataset, progress, strategy, upstream):
-        from engine.keras_models.fit import fit
-        from engine.keras_models.mf import MatrixFactorization
+        from engine.models.keras.fit import fit
+        from engine.models.keras.mf import MatrixFactorization
 
-        p = {**self.defaults, **self.params}
+        p = self.params
         pairs = positive_pairs(dataset)
         features = {"listener": pairs["listener"], "artist": pairs["artist"],
                     "target": np.ones(len(pairs["artist"]), np.float32)}

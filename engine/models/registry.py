@@ -1,22 +1,39 @@
-"""Model names -> classes. The only place that lists them."""
+"""Model names -> classes, and which role each plays. The only place that names a model."""
 from __future__ import annotations
 
 from engine.errors import UsageError
-from engine.models import MODEL_NAMES
-from engine.models.base import Recommender
+from engine.models.base import Ranker, Recommender, Retriever
 from engine.models.baselines import ItemKNN, MostPopular
 from engine.models.context import ContextModel
 from engine.models.mf import MatrixFactorizationModel
-from engine.models.ranking import RankingModel
+from engine.models.ranking.model import RankingModel
 from engine.models.retrieval import TwoTowerModel
 
+#: the four models, in display order
 MODELS: dict[str, type[Recommender]] = {
     cls.name: cls for cls in (MatrixFactorizationModel, TwoTowerModel, RankingModel, ContextModel)
 }
-assert tuple(MODELS) == MODEL_NAMES, "engine.models.MODEL_NAMES is out of date"
+#: what every model must beat; fitted in milliseconds, never cached
 BASELINES: dict[str, type[Recommender]] = {cls.name: cls for cls in (MostPopular, ItemKNN)}
-RETRIEVERS = tuple(name for name, cls in MODELS.items() if cls.stage == "retrieval")
+RETRIEVERS = tuple(name for name, cls in MODELS.items() if issubclass(cls, Retriever))
+RANKERS = tuple(name for name, cls in MODELS.items() if issubclass(cls, Ranker))
 DEFAULT_RETRIEVER = "mf"
+DEFAULT_RANKER = RANKERS[0]
+
+
+def model_class(name: str) -> type[Recommender]:
+    """The class of a model or baseline by name."""
+    return {**MODELS, **BASELINES}[name]
+
+
+def check_model(name: str, role: str = "model") -> str:
+    """`name` if it is one of the four models (role "model") or a retriever (role "retriever"),
+    else a UsageError listing the choices."""
+    choices = MODELS if role == "model" else RETRIEVERS
+    if name not in choices:
+        what = f"unknown model {name!r}" if name not in MODELS else f"{name!r} cannot retrieve"
+        raise UsageError(f"{what}; choose from {', '.join(choices)}")
+    return name
 
 
 def parse_model_names(text: str | None) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.models.base import FactorModel
-from engine.models.training_data import positive_pairs, sampling_probability
+from engine.models.keras.inputs import positive_pairs, sampling_probability
 
 FOLD_IN_STEPS = 20
 FOLD_IN_RATE = 1.0
@@ -16,10 +16,10 @@ class TwoTowerModel(FactorModel):
                     sampling_correction=True, fold_in_l2=0.01)
 
     def _fit(self, dataset, progress, strategy, upstream):
-        from engine.keras_models.fit import fit
-        from engine.keras_models.retrieval import TwoTowerRetrieval
+        from engine.models.keras.fit import fit
+        from engine.models.keras.retrieval import TwoTowerRetrieval
 
-        p = {**self.defaults, **self.params}
+        p = self.params
         pairs = positive_pairs(dataset)
         probability = sampling_probability(dataset) if p["sampling_correction"] else None
         model, self.losses = fit(
@@ -35,7 +35,7 @@ class TwoTowerModel(FactorModel):
     def fold_in(self, artists: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Maximise the full-softmax likelihood of the liked artists (with L2) over the listener
         vector, the artist tower frozen: what training would have learnt for this listener."""
-        l2 = float(self.params.get("fold_in_l2", self.defaults["fold_in_l2"]))
+        l2 = float(self.params["fold_in_l2"])
         target = weights / weights.sum()
         liked_vectors = self.artists[artists]
         pull = (target @ liked_vectors).astype(np.float32)

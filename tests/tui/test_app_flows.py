@@ -1,11 +1,13 @@
 """Pilot tests of the app's flows on the small synthetic data (models trained once per session)."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tui.app import CratedigApp
 from tui.screens.chat import ChatScreen
-from tui.widgets.messages import BotMessage, NeighboursTable, SuggestionsTable, UserMessage
+from tui.widgets.replies import BotMessage, NeighboursTable, SuggestionsTable, UserMessage
 
 SIZE = (110, 34)
 
@@ -163,10 +165,10 @@ async def test_prompt_history_and_artist_completion(app, small_engine):
 
 
 async def test_missing_data_offers_download_or_demo(tmp_path, small_data_dir, monkeypatch):
-    import engine.synthetic
+    import engine.data.synthetic
 
     app = CratedigApp(data=str(tmp_path / "nothing-here"))
-    monkeypatch.setattr(engine.synthetic, "ensure_demo_data", lambda dest=None: small_data_dir)
+    monkeypatch.setattr(engine.data.synthetic, "ensure_demo_data", lambda dest=None: small_data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: type(app.screen).__name__ == "SetupScreen")
         await pilot.click("#demo")
@@ -186,9 +188,7 @@ async def test_a_failed_download_explains_what_to_do(tmp_path, monkeypatch):
 
 
 async def test_a_corrupt_cache_is_reported_and_rebuilt(small_data_dir, small_engine):
-    from engine.training import model_key_params
-
-    path = small_engine.cache.path("context", model_key_params("context", small_engine.config), small_engine.dataset)
+    path = small_engine.store.path("context")
     original = path.read_bytes()
     path.write_bytes(original[:100])
     try:
@@ -222,10 +222,21 @@ async def test_the_layout_works_at_80_by_24(app, small_engine):
 
 
 async def test_training_shows_progress_and_can_be_cancelled(tmp_path, monkeypatch):
-    from engine.synthetic import SyntheticSpec, generate
+    from engine.data.synthetic import SyntheticSpec, generate
+
+    from tui.screens.training import TrainingScreen
 
     data = generate(tmp_path / "fresh", SyntheticSpec(listeners=60, artists=200, genres=4, seed=11))
     monkeypatch.setenv("CRATEDIG_CACHE", str(tmp_path / "empty-cache"))
+    # Tiny data trains in a second or two once TensorFlow is warm: slow each epoch down so the
+    # cancel button is always pressed while training is still going.
+    progress = TrainingScreen.progress
+
+    def slow_progress(self, event):
+        time.sleep(0.05)
+        progress(self, event)
+
+    monkeypatch.setattr(TrainingScreen, "progress", slow_progress)
     app = CratedigApp(data=str(data))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: type(app.screen).__name__ == "TrainingScreen", timeout=60)

@@ -14,7 +14,7 @@ async def _steady_cursor(pilot) -> None:
 
 
 async def _ask(pilot, text: str) -> None:
-    from tui.widgets.messages import BotMessage
+    from tui.widgets.replies import BotMessage
 
     app = pilot.app
     before = len(app.screen.query(BotMessage))

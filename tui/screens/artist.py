@@ -7,48 +7,46 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from engine.models import MODEL_NAMES as MODELS
-
 
 class ArtistScreen(ModalScreen[int | None]):
     """Dismisses with a listener id to become (Enter on a top listener), or None."""
 
     BINDINGS = [("escape", "close", "Close"), ("m", "next_model", "Switch model")]
 
-    def __init__(self, engine, artist: int):
+    def __init__(self, engine, artist_id: int):
         super().__init__()
-        self.engine, self.artist = engine, artist
+        self.engine, self.artist_id = engine, artist_id
         self.model_index = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="artist"):
-            yield Static("", id="artist-title", classes="title")
-            yield Static("", id="artist-facts")
+            yield Static("", id="artist-title", classes="title", markup=False)
+            yield Static("", id="artist-facts", markup=False)
             with Horizontal():
                 yield DataTable(id="neighbours", cursor_type="row", zebra_stripes=True)
                 yield DataTable(id="top-listeners", cursor_type="row")
             yield Static("m: switch model space · Enter on a listener: become them · Esc: back", classes="hint")
 
     def on_mount(self) -> None:
-        summary = self.engine.artist_summary(self.artist)
-        self.query_one("#artist-title", Static).update(f"{summary['name']} — {summary['genre']}")
+        summary = self.engine.artist_summary(self.artist_id)
+        self.query_one("#artist-title", Static).update(f"{summary.name} — {summary.genre}")
         self.query_one("#artist-facts", Static).update(
-            f"{summary['listeners']} listeners · {summary['plays']:,} plays · tags: {', '.join(summary['tags']) or 'none'}")
+            f"{summary.listeners} listeners · {summary.plays:,} plays · tags: {', '.join(summary.tags) or 'none'}")
         listeners = self.query_one("#top-listeners", DataTable)
         listeners.add_columns("listener", "plays")
-        for lid, plays in summary["top_listeners"]:
+        for lid, plays in summary.top_listeners:
             listeners.add_row(str(lid), f"{plays:,}", key=str(lid))
         self.query_one("#neighbours", DataTable).add_columns("measure", "artist", "genre", "score", "")
         self.load_neighbours()
 
     @property
     def model(self) -> str:
-        return list(MODELS)[self.model_index]
+        return self.engine.model_names[self.model_index]
 
     @work(thread=True, exclusive=True, group="artist")
     def load_neighbours(self) -> None:
         model = self.model
-        result = self.engine.neighbours(int(self.engine.dataset.artist_ids[self.artist]), model, 8)
+        result = self.engine.neighbours(self.artist_id, model, 8)
         self.app.call_from_thread(self._show, result, model)
 
     def _show(self, result, model: str) -> None:
@@ -63,7 +61,7 @@ class ArtistScreen(ModalScreen[int | None]):
         table.border_title = f"neighbours in the {model} space · nearest genres: {genres}"
 
     def action_next_model(self) -> None:
-        self.model_index = (self.model_index + 1) % len(MODELS)
+        self.model_index = (self.model_index + 1) % len(self.engine.model_names)
         self.load_neighbours()
 
     @on(DataTable.RowSelected, "#top-listeners")

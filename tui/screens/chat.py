@@ -1,17 +1,27 @@
-"""The main screen: a scrolling conversation, a side panel with the state, a prompt."""
+"""The main screen: a scrolling conversation, a side panel with the state, a prompt. It owns the
+conversation; the answer to each prompt is worked out in a worker and dropped if a newer prompt
+was sent meanwhile."""
 from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 
-from tui.widgets.messages import (BotMessage, EvaluationTable, NeighboursTable, SuggestionsTable,
-                                  UserMessage)
 from tui.widgets.prompt import PromptInput
+from tui.widgets.replies import BotMessage, EvaluationTable, NeighboursTable, SuggestionsTable, UserMessage
 from tui.widgets.side_panel import SidePanel
+
+if TYPE_CHECKING:  # the engine is imported in workers, never on the app's start-up path
+    from engine.api import Engine
+    from engine.chat.conversation import Conversation
+    from engine.chat.replies import Reply
 
 WELCOME = ("Hi! Tell me artists you like (\"I like Björk and Sigur Rós\"), become a real listener "
            "(\"be listener 2\", or Ctrl+L), or ask \"how good are the models?\". F1 lists what I understand.")
@@ -24,6 +34,9 @@ class ChatScreen(Screen):
         super().__init__()
         self.request = 0
         self.all_scores = False
+        self.engine: Engine | None = None
+        self.conversation: Conversation | None = None
+        self.lock = threading.Lock()  # one worker at a time touches the conversation
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -37,28 +50,44 @@ class ChatScreen(Screen):
     def on_mount(self) -> None:
         self.add_reply(WELCOME, "text")
         self.query_one(PromptInput).focus()
-        if self.app.conversation is not None:
-            self.engine_ready(self.app.engine)
+        if self.engine is not None:  # the engine was ready before this screen was
+            self._show_engine()
 
     # -- called by the app -------------------------------------------------------------------
     def set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
 
-    def engine_ready(self, engine) -> None:
-        data = engine.dataset
+    def engine_ready(self, engine: Engine) -> None:
+        from engine.chat.conversation import Conversation
+
+        with self.lock:
+            self.conversation = Conversation(engine)
+        self.engine = engine
+        if self.is_mounted:
+            self._show_engine()
+
+    def _show_engine(self) -> None:
+        engine = self.engine
+        summary = engine.summary()
         self.query_one(PromptInput).set_search(lambda text: engine.search(text, 1))
-        self.set_status(f"{data.n_listeners:,} listeners · {data.n_artists:,} artists · "
-                        f"{len(data.plays):,} plays · models ready")
+        self.set_status(f"{summary.listeners:,} listeners · {summary.artists:,} artists · "
+                        f"{summary.plays:,} plays · models ready")
         self.refresh_state()
 
     def refresh_state(self) -> None:
-        conversation = self.app.conversation
-        if conversation is not None:
-            self.query_one(SidePanel).show(conversation.state)
+        if self.conversation is not None:
+            self.query_one(SidePanel).show(self.conversation.state)
 
     def ask(self, prompt: str) -> None:
         """Send a prompt as if typed."""
         self._submit(prompt)
+
+    def cycle_retriever(self) -> str:
+        """Switch the retriever feeding the ranker to the next one; returns its name."""
+        with self.lock:
+            name = self.conversation.next_retriever()
+        self.refresh_state()
+        return name
 
     def toggle_scores(self) -> None:
         self.all_scores = not self.all_scores
@@ -79,7 +108,7 @@ class ChatScreen(Screen):
 
     def _submit(self, prompt: str) -> None:
         self.query_one("#conversation").mount(UserMessage(prompt[:500]))
-        if self.app.conversation is None:
+        if self.conversation is None:
             self.add_reply("Still loading the dataset and models; try again in a moment.", "error")
             return
         self.request += 1
@@ -88,26 +117,34 @@ class ChatScreen(Screen):
 
     @work(thread=True, exclusive=True, group="answer")
     def answer(self, prompt: str, request: int) -> None:
-        with self.app.lock:
-            reply = self.app.conversation.handle(prompt)
+        with self.lock:
+            reply = self.conversation.handle(prompt)
         # A newer prompt was sent meanwhile: its answer is the one to show.
         if request == self.request:
             self.app.call_from_thread(self.show_reply, reply, request)
 
-    def show_reply(self, reply, request: int) -> None:
+    def show_reply(self, reply: Reply, request: int) -> None:
+        from engine.chat.replies import ErrorReply, EvaluationReply, NeighboursReply, SuggestionsReply
+
         if request != self.request:
             return
-        self.add_reply(reply.text, reply.kind, reply.payload)
-        self.set_status(f"{self.app.conversation.state.who} · retriever {self.app.conversation.state.retriever}")
+        result: Widget | None = None
+        match reply:
+            case SuggestionsReply(recommendations=recommendations):
+                result = SuggestionsTable(recommendations, all_scores=self.all_scores)
+            case NeighboursReply(neighbours=neighbours):
+                result = NeighboursTable(neighbours)
+            case EvaluationReply(report=report):
+                result = EvaluationTable(report)
+        self.add_reply(reply.text, type(reply).__name__.removesuffix("Reply").lower(), result)
+        state = self.conversation.state
+        self.set_status(f"{state.who} · retriever {state.retriever}")
         if reply.state_changed:
             self.refresh_state()
-        if reply.kind == "error":
+        if isinstance(reply, ErrorReply):
             self.notify(reply.text, severity="error")
 
-    def add_reply(self, text: str, kind: str, payload=None) -> None:
-        result = {"suggestions": lambda: SuggestionsTable(payload, all_scores=self.all_scores),
-                  "neighbours": lambda: NeighboursTable(payload),
-                  "evaluation": lambda: EvaluationTable(payload)}.get(kind, lambda: None)()
+    def add_reply(self, text: str, kind: str, result: Widget | None = None) -> None:
         conversation = self.query_one("#conversation")
         conversation.mount(BotMessage(text, kind, result))
         conversation.scroll_end(animate=False)
@@ -118,11 +155,11 @@ class ChatScreen(Screen):
     # -- side panel edits -------------------------------------------------------------------
     @on(SidePanel.Removed)
     def on_removed(self, event: SidePanel.Removed) -> None:
-        conversation = self.app.conversation
+        conversation = self.conversation
         if conversation is None:
             return
-        with self.app.lock:
-            (conversation.remove_liked if event.which == "liked" else conversation.remove_disliked)(event.artist)
+        with self.lock:
+            (conversation.remove_liked if event.which == "liked" else conversation.remove_disliked)(event.artist_id)
         self.refresh_state()
         if conversation.state.liked or conversation.state.listener_id is not None:
             self.ask("recommend")

@@ -6,7 +6,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from engine.conversation import help_text
+from engine.chat.intents import help_text
+
+KEYS = "Keys: F1 help · Ctrl+P commands · Ctrl+L pick a listener · F2 model checks · F3 switch retriever"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -16,6 +18,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help"):
             yield Static("cratedig help", classes="title")
             yield Static(help_text(), markup=False)
+            yield Static(KEYS, markup=False)
             yield Static("In tables: Enter opens the artist, s toggles all four models' scores. "
                          "In the side panel: Delete removes an artist. Up/Down in the prompt: history. "
                          "Esc closes this.", markup=False)

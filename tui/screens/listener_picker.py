@@ -18,7 +18,7 @@ class ListenerPickerScreen(ModalScreen[int | None]):
     def __init__(self, engine):
         super().__init__()
         self.engine = engine
-        self.rows: list[dict] = []
+        self.rows: list = []  # engine ListenerSummary rows
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -36,7 +36,7 @@ class ListenerPickerScreen(ModalScreen[int | None]):
         rows = self.engine.listener_table()
         self.app.call_from_thread(self._loaded, rows)
 
-    def _loaded(self, rows: list[dict]) -> None:
+    def _loaded(self, rows: list) -> None:
         self.rows = rows
         self.show("")
 
@@ -46,11 +46,11 @@ class ListenerPickerScreen(ModalScreen[int | None]):
         table.clear()
         shown = 0
         for row in self.rows:
-            haystack = f"{row['listener_id']} {' '.join(row['top_genres'])} {' '.join(row['top_artists'])}".casefold()
+            haystack = f"{row.listener_id} {' '.join(row.top_genres)} {' '.join(row.top_artists)}".casefold()
             if needle and needle not in haystack:
                 continue
-            table.add_row(str(row["listener_id"]), str(row["n_artists"]), ", ".join(row["top_genres"]),
-                          ", ".join(row["top_artists"]), key=str(row["listener_id"]))
+            table.add_row(str(row.listener_id), str(row.n_artists), ", ".join(row.top_genres),
+                          ", ".join(row.top_artists), key=str(row.listener_id))
             shown += 1
             if shown >= MAX_ROWS:
                 break

@@ -8,12 +8,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from tui.widgets.messages import EvaluationTable
+from tui.widgets.replies import EvaluationTable
 
-MAP_MODEL = "mf"
-
-
-class ModelsScreen(ModalScreen[None]):
+class ModelsScreen(ModalScreen[str | None]):
+    """Dismisses with "evaluate" or "retrain" when asked for one, else None."""
     BINDINGS = [("escape", "close", "Close"), ("e", "evaluate", "Evaluate"), ("t", "retrain", "Retrain")]
 
     def __init__(self, engine):
@@ -28,7 +26,7 @@ class ModelsScreen(ModalScreen[None]):
                 with TabPane("Evaluation", id="tab-eval"):
                     if report:
                         yield EvaluationTable(report)
-                        r = report["ranking_rmse"]
+                        r = report.ranking_rmse
                         yield Static(f"ranking RMSE {r['ranking']:.4f} vs per-listener mean {r['per_listener_mean']:.4f}")
                     else:
                         yield Static("No evaluation yet: press e (trains on a hold-out split, a few minutes).")
@@ -45,8 +43,8 @@ class ModelsScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="plots")
     def draw(self) -> None:
         losses = self.engine.training_losses()
-        popularity, norms = self.engine.norm_vs_popularity(MAP_MODEL)
-        genre_map = self.engine.embedding_map(MAP_MODEL)
+        popularity, norms = self.engine.norm_vs_popularity(self.engine.default_retriever)
+        genre_map = self.engine.embedding_map(self.engine.default_retriever)
         self.app.call_from_thread(self._draw, losses, popularity, norms, genre_map)
 
     def _draw(self, losses, popularity, norms, genre_map) -> None:
@@ -61,23 +59,21 @@ class ModelsScreen(ModalScreen[None]):
         norm.plt.clear_figure()
         norm.plt.scatter(list(popularity), list(norms), marker="dot")
         norm.plt.xscale("log")
-        norm.plt.title(f"{MAP_MODEL}: artist embedding norm vs listeners")
+        norm.plt.title(f"{self.engine.default_retriever}: artist embedding norm vs listeners")
         norm.plt.xlabel("listeners (log)")
         artist_map = self.query_one("#map", PlotextPlot)
         artist_map.plt.clear_figure()
         for genre, (xs, ys) in genre_map.items():
             artist_map.plt.scatter(xs, ys, label=genre, marker="dot")
-        artist_map.plt.title(f"{MAP_MODEL} artist space, PCA of unit vectors, top genres")
+        artist_map.plt.title(f"{self.engine.default_retriever} artist space, PCA of unit vectors, top genres")
         for plot in (loss, norm, artist_map):
             plot.refresh()
 
     def action_evaluate(self) -> None:
-        self.dismiss(None)
-        self.app.action_evaluate()
+        self.dismiss("evaluate")
 
     def action_retrain(self) -> None:
-        self.dismiss(None)
-        self.app.action_retrain()
+        self.dismiss("retrain")
 
     def action_close(self) -> None:
         self.dismiss(None)

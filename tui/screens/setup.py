@@ -52,8 +52,8 @@ class SetupScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="setup")
     def download(self) -> None:
+        from engine.api import fetch_dataset
         from engine.errors import CratedigError
-        from engine.fetch import fetch_dataset
 
         def progress(p):
             self.app.call_from_thread(self.query_one(ProgressBar).update, total=p.total_bytes, progress=p.done_bytes)
@@ -67,9 +67,9 @@ class SetupScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="setup")
     def make_demo(self) -> None:
-        from engine.synthetic import ensure_demo_data
+        from engine.api import locate_data
 
-        self.app.call_from_thread(self.dismiss, str(ensure_demo_data()))
+        self.app.call_from_thread(self.dismiss, str(locate_data(demo=True)))
 
     def failed(self, message: str) -> None:
         self.query_one("#download", Button).disabled = False

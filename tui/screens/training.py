@@ -9,8 +9,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, ProgressBar, Static
 
-from engine.models import MODEL_NAMES as MODELS
-
 
 class TrainingCancelled(Exception):
     pass
@@ -30,7 +28,7 @@ class TrainingScreen(ModalScreen[bool]):
         with Vertical(id="training"):
             title = "Evaluating on a hold-out split" if self.evaluate else "Training the four models"
             yield Static(f"{title} (once per dataset; the cache makes the next start instant)", classes="title")
-            for name in MODELS:
+            for name in self.engine.model_names:
                 yield Label(f"{name}: waiting", id=f"label-{name}")
                 yield ProgressBar(id=f"bar-{name}", show_eta=False)
             yield Button("Cancel", id="cancel", variant="error")
@@ -44,7 +42,7 @@ class TrainingScreen(ModalScreen[bool]):
         self.app.call_from_thread(self._update, event)
 
     def _update(self, event) -> None:
-        if event.model not in MODELS:
+        if event.model not in self.engine.model_names:
             return
         self.query_one(f"#bar-{event.model}", ProgressBar).update(total=event.epochs, progress=event.epoch)
         self.query_one(f"#label-{event.model}", Label).update(
@@ -57,10 +55,7 @@ class TrainingScreen(ModalScreen[bool]):
         notice = lambda m: self.app.call_from_thread(self.notify, m, severity="warning")  # noqa: E731
         try:
             if self.evaluate:
-                from engine.model_eval import EVAL_FILE, evaluate
-
-                report = evaluate(self.engine.dataset, self.engine.config, self.engine.cache, self.progress, notice)
-                self.engine.cache.save_json(EVAL_FILE.format(fingerprint=self.engine.dataset.fingerprint), report)
+                self.engine.evaluate(self.progress, notice)
             else:
                 self.engine.load_models(progress=self.progress, notice=notice, retrain=self.retrain)
         except TrainingCancelled:

@@ -10,9 +10,9 @@ from textual.widgets import Label, ListItem, ListView, Static
 
 
 class ArtistChip(ListItem):
-    def __init__(self, artist: int, name: str, which: str):
-        super().__init__(Label(name))
-        self.artist, self.which = artist, which
+    def __init__(self, artist_id: int, name: str, which: str):
+        super().__init__(Label(name, markup=False))
+        self.artist_id, self.which = artist_id, which
 
 
 class SidePanel(Vertical):
@@ -21,24 +21,24 @@ class SidePanel(Vertical):
     BINDINGS = [Binding("delete,backspace", "remove", "Remove")]
 
     class Removed(Message):
-        def __init__(self, artist: int, which: str):
+        def __init__(self, artist_id: int, which: str):
             super().__init__()
-            self.artist, self.which = artist, which
+            self.artist_id, self.which = artist_id, which
 
     def compose(self) -> ComposeResult:
-        yield Static("nobody yet", id="who")
+        yield Static("nobody yet", id="who", markup=False)
         yield Static("liked", classes="section")
         yield ListView(id="liked")
         yield Static("not for me", classes="section")
         yield ListView(id="disliked")
-        yield Static("", id="settings")
+        yield Static("", id="settings", markup=False)
 
     def show(self, state) -> None:
         self.query_one("#who", Static).update(state.who)
         for which in ("liked", "disliked"):
             view = self.query_one(f"#{which}", ListView)
             view.clear()
-            view.extend(ArtistChip(a.artist, a.name, which) for a in getattr(state, which))
+            view.extend(ArtistChip(a.artist_id, a.name, which) for a in getattr(state, which))
         extra = f"leaving out: {', '.join(state.excluded_genres)}\n" if state.excluded_genres else ""
         self.query_one("#settings", Static).update(f"{extra}retriever: {state.retriever} · k={state.k}")
 
@@ -47,4 +47,4 @@ class SidePanel(Vertical):
             view = self.query_one(f"#{which}", ListView)
             if view.has_focus and view.highlighted_child is not None:
                 chip = view.highlighted_child
-                self.post_message(self.Removed(chip.artist, chip.which))
+                self.post_message(self.Removed(chip.artist_id, chip.which))

@@ -1,0 +1,9 @@
+"""Open the Textual app. Heavy imports (the engine, TensorFlow) happen inside the app's workers."""
+from __future__ import annotations
+
+
+def run_app(data: str | None = None, demo: bool = False) -> int:
+    from tui.app import CratedigApp
+
+    CratedigApp(data=data, demo=demo).run()
+    return 0

@@ -1,0 +1,37 @@
+"""`cratedig`: no subcommand opens the app; a subcommand runs the same engine from a script.
+
+Every user error is one line on stderr and exit code 2; no tracebacks."""
+from __future__ import annotations
+
+import sys
+
+from engine.errors import CratedigError
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cli.parser import build_parser
+
+    try:
+        args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+        if args.command is None:
+            from cli.app import run_app
+
+            return run_app(args.data, args.demo)
+        from cli import commands, recommend
+
+        handler = {"data": commands.data_info, "fetch": commands.fetch, "synth": commands.synth,
+                   "train": commands.train, "eval": commands.evaluate, "recommend": recommend.recommend,
+                   "search": commands.search, "neighbours": commands.neighbours}[args.command]
+        return handler(args) or 0
+    except CratedigError as exc:
+        print(f"cratedig: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cratedig: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

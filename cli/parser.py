@@ -1,0 +1,89 @@
+"""The one `cratedig` argument parser. Building it imports nothing heavy: `cratedig` with no
+subcommand opens the app, whose start-up time is a feature."""
+from __future__ import annotations
+
+import argparse
+
+from engine.errors import UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line (with a pointer to --help), not a usage dump."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"K must be a whole number, got {text!r}") from None
+
+
+def _add_data_options(parser: argparse.ArgumentParser, default=None) -> None:
+    parser.add_argument("--data", metavar="DIR", default=default,
+                        help="dataset directory (default: $CRATEDIG_DATA, then the user data dir)")
+    parser.add_argument("--demo", action="store_true", default=default if default is not None else False,
+                        help="use the synthetic demo dataset (no download)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cratedig", description="A chat-style terminal music recommender on the HetRec "
+                                                  "2011 Last.FM dataset. With no command, opens the app.")
+    _add_data_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help: str, data: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help)
+        if data:  # SUPPRESS: `cratedig --data DIR train` and `cratedig train --data DIR` both work
+            _add_data_options(sub, default=argparse.SUPPRESS)
+        return sub
+
+    data = command("data", "inspect the dataset", data=False)
+    data_commands = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
+    _add_data_options(data_commands.add_parser("info", help="counts and the quirks found while loading"),
+                      default=argparse.SUPPRESS)
+
+    fetch = command("fetch", "download the official GroupLens zip", data=False)
+    fetch.add_argument("--dest", metavar="DIR", help="where to put it (default: the user data dir)")
+    fetch.add_argument("--url", help="archive URL (default: $CRATEDIG_DATA_URL, then GroupLens)")
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds without data before giving up")
+
+    synth = command("synth", "write a synthetic dataset in the HetRec format", data=False)
+    synth.add_argument("dest", metavar="DIR")
+    synth.add_argument("--listeners", type=int, default=300)
+    synth.add_argument("--artists", type=int, default=1500)
+    synth.add_argument("--genres", type=int, default=12)
+    synth.add_argument("--seed", type=int, default=0)
+
+    train = command("train", "train the models (reusing the cache when it matches)")
+    train.add_argument("--models", metavar="NAMES", help="comma-separated: mf,retrieval,ranking,context")
+    train.add_argument("--retrain", action="store_true", help="ignore the cache")
+
+    evaluate = command("eval", "hold-out evaluation of every model and baseline")
+    evaluate.add_argument("--format", choices=("table", "json"), default="table")
+
+    recommend = command("recommend", "suggestions for listeners or liked artists")
+    who = recommend.add_mutually_exclusive_group(required=True)
+    who.add_argument("--listener", type=int, metavar="ID", help="a Last.FM user id")
+    who.add_argument("--liked", action="append", metavar="ARTIST", help="an artist you like (repeatable)")
+    who.add_argument("--all-listeners", action="store_true", help="every listener (batch export)")
+    who.add_argument("--liked-file", metavar="F.jsonl", help='lines of {"id": ..., "liked": [...]}')
+    recommend.add_argument("--model", help="mf, retrieval, ranking or context (default: ranking)")
+    recommend.add_argument("--retriever", default=None, help="retrieval model feeding the ranker")
+    recommend.add_argument("--k", type=_whole_number, default=10)
+    recommend.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    recommend.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+
+    search = command("search", "fuzzy artist search")
+    search.add_argument("--limit", type=_whole_number, default=5)
+    search.add_argument("--format", choices=("table", "json"), default="table")
+    search.add_argument("query", nargs="+")
+
+    neighbours = command("neighbours", "nearest artists in each model's space")
+    neighbours.add_argument("artist")
+    neighbours.add_argument("--model", help="whose artist space (default: mf)")
+    neighbours.add_argument("--k", type=_whole_number, default=10)
+    neighbours.add_argument("--format", choices=("table", "json"), default="table")
+    return parser

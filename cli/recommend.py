@@ -1,0 +1,139 @@
+"""`cratedig recommend`: one listener, liked artists, every listener (CSV export) or a file of
+liked-artist lists, all answered by the engine's one batch path."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterator
+
+from rich.table import Table
+
+from cli.commands import load_models, open_engine
+from cli.output import check_output, emit, rendered, say
+from engine import api
+from engine.errors import UsageError
+
+
+def recommend(args) -> int:
+    output = check_output(args.output)
+    stages = api.stages_for(args.model, args.retriever)
+    api.check_k(args.k)
+    if args.format == "csv" and not (args.all_listeners or args.liked_file):
+        raise UsageError("--format csv goes with --all-listeners or --liked-file")
+    if args.liked_file and args.format != "csv":
+        raise UsageError("--liked-file writes CSV: add --format csv")
+    engine = open_engine(args)
+    before = _snapshot(engine.data_dir)
+    load_models(engine)
+    ranked = stages.ranker is not None
+    if args.all_listeners:
+        text = _all_listeners_csv(engine, stages.retriever, ranked, args.k)
+    elif args.liked_file:
+        text = _liked_file_csv(engine, Path(args.liked_file), stages.retriever, ranked, args.k)
+    else:
+        if args.listener is not None:
+            result = engine.recommend_listener(args.listener, args.k, stages.retriever, ranked)
+        else:
+            result = engine.recommend_liked(args.liked, args.k, stages.retriever, ranked)
+            for hit in result.liked:
+                say(f"liked: {hit.name}")
+            for name in result.unknown:
+                say(f"no artist matches {name!r}; ignored")
+        text = _recommendations_text(result, args.format)
+    _check_unchanged(engine.data_dir, before)
+    emit(text, output)
+    return 0
+
+
+def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every file, to notice a data directory changing under a long run."""
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.dat"))}
+
+
+def _check_unchanged(directory: Path, before: dict) -> None:
+    if _snapshot(directory) != before:
+        raise UsageError(f"data directory {directory} changed while running; nothing was written")
+
+
+def _all_listeners_csv(engine: api.Engine, retriever: str, ranked: bool, k: int) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["user_id", "rank", "artist_id", "artist_name", "score"])
+    for batch in engine.recommend_all_listeners(k, retriever, ranked):
+        for uid, artists, names, scores in zip(batch.listener_ids, batch.artist_ids, batch.names, batch.scores):
+            for rank, (artist, name, score) in enumerate(zip(artists, names, scores), start=1):
+                writer.writerow([uid, rank, artist, name, f"{score:.6g}"])
+    return buffer.getvalue()
+
+
+def _liked_lines(path: Path) -> Iterator[tuple[int, Any, list | None, str | None]]:
+    """(line number, id, liked list or None, problem or None) per non-blank line."""
+    try:
+        handle = open(path, encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise UsageError(f"--liked-file {path}: {exc.strerror or exc}") from None
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, None, None, f"not valid JSON ({exc.msg})"
+                continue
+            if not isinstance(item, dict) or "liked" not in item or "id" not in item:
+                yield number, None, None, 'expected an object with "id" and "liked"'
+                continue
+            liked = item["liked"]
+            if not isinstance(liked, list) or not liked or not all(
+                    isinstance(x, (str, int)) and not isinstance(x, bool) for x in liked):
+                yield number, item["id"], None, '"liked" must be a non-empty list of names or artist ids'
+                continue
+            yield number, item["id"], liked, None
+
+
+def _liked_file_csv(engine: api.Engine, path: Path, retriever: str, ranked: bool, k: int) -> str:
+    lines = list(_liked_lines(path))
+    answerable = [line for line in lines if line[3] is None]
+    answers = iter(engine.recommend_liked_many([liked for _, _, liked, _ in answerable], k, retriever, ranked))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "rank", "artist_id", "artist_name", "score"])
+    answered = 0
+    for number, ident, _, problem in lines:
+        result = next(answers) if problem is None else None
+        if isinstance(result, UsageError):
+            problem = str(result)
+        if problem is not None:
+            say(f"{path}, line {number}: {problem}; skipped")
+            continue
+        for hit in result.liked:
+            say(f"line {number}: liked {hit.name} (artist {hit.artist_id})")
+        for name in result.unknown:
+            say(f"line {number}: no artist matches {name!r}; ignored")
+        for s in result.suggestions:
+            score = s.ranking_score if s.ranking_score is not None else s.retrieval_score
+            writer.writerow([ident, s.rank_after, s.artist_id, s.name, f"{score:.6g}"])
+        answered += 1
+    if answered == 0:
+        raise UsageError(f"--liked-file {path}: no line could be answered")
+    return buffer.getvalue()
+
+
+def _recommendations_text(result: api.Recommendations, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"retriever": result.retriever, "ranked": result.ranked, "unknown": result.unknown,
+                           "liked": [asdict(h) for h in result.liked],
+                           "suggestions": [asdict(s) for s in result.suggestions]}, indent=2) + "\n"
+    table = Table(title=f"{result.retriever} then ranked" if result.ranked else f"{result.retriever}")
+    for column in ("#", "move", "artist", "genre", "ranking", "retrieval", "reason"):
+        table.add_column(column, justify="right" if column in ("#", "move", "ranking", "retrieval") else "left")
+    for s in result.suggestions:
+        move = s.movement
+        table.add_row(str(s.rank_after), f"↑{move}" if move > 0 else (f"↓{-move}" if move < 0 else "="),
+                      s.name, s.genre, "-" if s.ranking_score is None else f"{s.ranking_score:.3f}",
+                      f"{s.retrieval_score:.3f}", s.reason)
+    return rendered(table)

@@ -1,0 +1,299 @@
+"""The facade the front ends (`cli/`, `tui/`) and the chat use: find or fetch a dataset, open it,
+get its models, and answer requests with typed results (engine.serving.results).
+
+Serving is NumPy over cached arrays; TensorFlow is imported only if a model must be trained."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+
+from engine.data import fetch, synthetic
+from engine.data.dataset import Dataset, load_dataset
+from engine.errors import UsageError
+from engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
+from engine.evaluation.report import EvaluationReport, evaluate, load_report, save_report
+from engine.files import atomic_write_bytes
+from engine.models.base import Recommender
+from engine.models.pipeline import MAX_K, Recommended, check_k, recommend
+from engine.models.query import Query, liked_query, listeners_query
+from engine.models.registry import (DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RANKERS, RETRIEVERS, check_model,
+                                    parse_model_names)
+from engine.paths import default_data_dir, resolve_data_dir
+from engine.progress import DownloadProgress, ProgressFn, TrainProgress
+from engine.serving.catalog import Catalog
+from engine.serving.neighbours import ModelSpace
+from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, Exclusions, ListenerBatch,
+                                    ListenerSummary, Neighbours, Recommendations, TrainedModel)
+from engine.serving.suggestions import describe
+from engine.training.cache import ModelCache
+from engine.training.store import ModelStore, NoticeFn, TrainConfig
+
+__all__ = ["Engine", "Stages", "stages_for", "locate_data", "dataset_present", "fetch_dataset", "dataset_url",
+           "default_data_dir", "write_synthetic", "write_atomically", "check_k", "check_model", "parse_model_names", "MAX_K", "MAX_LIKED",
+           "MODEL_NAMES", "RETRIEVERS", "DEFAULT_RETRIEVER", "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary",
+           "DatasetSummary", "DownloadProgress", "EvaluationReport", "Exclusions", "ListenerBatch",
+           "ListenerSummary", "Neighbours", "Recommendations", "TrainProgress", "TrainedModel"]
+
+MAX_LIKED = 200
+MODEL_NAMES = tuple(MODELS)
+
+
+# -- finding and getting data ---------------------------------------------------------------
+def locate_data(data: str | Path | None = None, demo: bool = False) -> Path:
+    """The dataset directory: the demo data (made on first use), else `data`, else $CRATEDIG_DATA,
+    else the user data dir."""
+    return synthetic.ensure_demo_data() if demo else resolve_data_dir(data)
+
+
+def dataset_present(directory: Path) -> bool:
+    """Whether `directory` looks like it holds the dataset (cheap: no loading)."""
+    return (Path(directory) / "user_artists.dat").is_file()
+
+
+def dataset_url() -> str:
+    return fetch.dataset_url()
+
+
+def fetch_dataset(dest: Path | None = None, url: str | None = None, timeout: float = 30.0,
+                  progress: Callable[[DownloadProgress], None] | None = None,
+                  cancel: threading.Event | None = None) -> Path:
+    """Download, validate and install the official zip at `dest` (default: the user data dir)."""
+    return fetch.fetch_dataset(dest, url=url, timeout=timeout, progress=progress, cancel=cancel)
+
+
+def write_synthetic(dest: str | Path, listeners: int, artists: int, genres: int, seed: int) -> Path:
+    """A synthetic dataset in the HetRec format at `dest`."""
+    for name, value in (("listeners", listeners), ("artists", artists), ("genres", genres)):
+        if value < 1:
+            raise UsageError(f"--{name} must be at least 1")
+    spec = synthetic.SyntheticSpec(listeners=listeners, artists=artists, genres=genres, seed=seed)
+    return synthetic.generate(dest, spec)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """`text` (UTF-8) into `path` whole or not at all: a temp file beside it, renamed into place."""
+    atomic_write_bytes(Path(path), lambda handle: handle.write(text.encode("utf-8")))
+
+
+@dataclass(frozen=True)
+class Stages:
+    """Which model retrieves and which (if any) re-ranks."""
+
+    retriever: str
+    ranker: str | None
+
+
+def stages_for(model: str | None = None, retriever: str | None = None) -> Stages:
+    """The pipeline that answers for `model` (default: the default ranker): a ranker on
+    `retriever`'s candidates (default retriever when None), or a retriever alone."""
+    model = check_model(model or DEFAULT_RANKER)
+    if model in RANKERS:
+        return Stages(check_model(retriever or DEFAULT_RETRIEVER, "retriever"), model)
+    if retriever:
+        raise UsageError(f"--retriever only goes with --model {' or '.join(RANKERS)}")
+    return Stages(check_model(model, "retriever"), None)
+
+
+class Engine:
+    """One dataset, its models and everything the front ends ask of them."""
+
+    def __init__(self, data_dir: Path | str, cache: ModelCache | None = None,
+                 config: TrainConfig | None = None, dataset: Dataset | None = None):
+        self.data_dir = Path(data_dir)
+        self.dataset = dataset if dataset is not None else load_dataset(self.data_dir)
+        self.cache = cache or ModelCache()
+        self.store = ModelStore(self.dataset, config, self.cache)
+        self.catalog = Catalog(self.dataset)
+        self.models: dict[str, Recommender] = {}
+        self._spaces: dict[str, ModelSpace] = {}
+
+    model_names = MODEL_NAMES
+    retrievers = RETRIEVERS
+    default_retriever = DEFAULT_RETRIEVER
+
+    def summary(self) -> DatasetSummary:
+        data = self.dataset
+        return DatasetSummary(str(self.data_dir), data.n_listeners, data.n_artists, len(data.plays), data.n_tags,
+                              len(data.taggings), len(data.friends), data.quirks)
+
+    # -- models -----------------------------------------------------------------------------
+    def models_cached(self) -> bool:
+        return self.store.all_cached(list(MODELS))
+
+    def load_models(self, progress: ProgressFn | None = None, notice: NoticeFn | None = None,
+                    retrain: bool = False, names: Sequence[str] | None = None) -> list[TrainedModel]:
+        """Load the cached models, training whichever is missing or stale."""
+        names = list(names or MODELS)
+        self.models.update(self.store.get(names, progress, notice, retrain=retrain))
+        return [TrainedModel(n, list(self.models[n].losses), self.models[n].train_seconds) for n in names]
+
+    def _model(self, name: str) -> Recommender:
+        check_model(name)
+        if name not in self.models:
+            self.load_models(names=[name])
+        return self.models[name]
+
+    def _space(self, name: str) -> ModelSpace:
+        model = self._model(name)
+        if name not in self._spaces or self._spaces[name].model is not model:
+            self._spaces[name] = ModelSpace(model, self.catalog)
+        return self._spaces[name]
+
+    def evaluate(self, progress: ProgressFn | None = None, notice: NoticeFn | None = None) -> EvaluationReport:
+        """Train every model on the hold-out split, measure it, and save the report for later."""
+        report = evaluate(self.dataset, self.store.config, self.cache, progress, notice)
+        save_report(report, self.cache)
+        return report
+
+    def evaluation_report(self) -> EvaluationReport | None:
+        """The last saved evaluation of this data, if any."""
+        return load_report(self.dataset, self.cache)
+
+    def training_losses(self) -> dict[str, list[float]]:
+        return {name: list(m.losses) for name, m in self.models.items() if m.losses}
+
+    # -- search -----------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 5) -> list[ArtistHit]:
+        return [self.catalog.hit(h) for h in self.catalog.search(query, limit)]
+
+    def resolve_artist(self, ref: str | int) -> ArtistHit | None:
+        """An artist by Last.FM id (int) or by name (best search match), or None."""
+        found = self.catalog.resolve(ref)
+        return None if found is None else self.catalog.hit(found)
+
+    def resolve_phrases(self, phrases: Sequence[str | int]) -> tuple[list[ArtistHit], list[str]]:
+        """Artists named in phrases ('Björk and Muse' is two), and the phrases that matched none."""
+        hits, unknown = self.catalog.resolve_phrases(phrases)
+        return [self.catalog.hit(h) for h in hits], unknown
+
+    # -- recommendations --------------------------------------------------------------------
+    def recommend_listener(self, listener_id: int, k: int = 10, retriever: str = DEFAULT_RETRIEVER,
+                           rank: bool = True, exclude: Exclusions | None = None) -> Recommendations:
+        index = self._listener_index(listener_id)
+        query = listeners_query(self.dataset, [index])
+        return Recommendations(retriever, rank, self._suggest(query, k, retriever, rank, exclude)[0])
+
+    def recommend_liked(self, liked: Sequence[str | int], k: int = 10, retriever: str = DEFAULT_RETRIEVER,
+                        rank: bool = True, exclude: Exclusions | None = None) -> Recommendations:
+        result = self.recommend_liked_many([liked], k, retriever, rank, exclude)[0]
+        if isinstance(result, UsageError):
+            raise result
+        return result
+
+    def recommend_liked_many(self, liked_sets: Sequence[Sequence[str | int]], k: int = 10,
+                             retriever: str = DEFAULT_RETRIEVER, rank: bool = True,
+                             exclude: Exclusions | None = None) -> list[Recommendations | UsageError]:
+        """Cold start for many simulated listeners in one batch. One entry per set: its
+        Recommendations, or the UsageError that set alone got (nothing found, too many)."""
+        resolved: list[tuple[list, list[str]] | UsageError] = []
+        for liked in liked_sets:
+            try:
+                resolved.append(self._resolve_liked(liked))
+            except UsageError as exc:
+                resolved.append(exc)
+        good = [r for r in resolved if not isinstance(r, UsageError)]
+        query = liked_query(self.dataset.n_artists, [[h.artist for h in hits] for hits, _ in good])
+        rows = iter(self._suggest(query, k, retriever, rank, exclude) if good else [])
+        return [r if isinstance(r, UsageError) else
+                Recommendations(retriever, rank, next(rows), [self.catalog.hit(h) for h in r[0]], r[1])
+                for r in resolved]
+
+    def recommend_all_listeners(self, k: int = 10, retriever: str = DEFAULT_RETRIEVER,
+                                rank: bool = True, batch: int = 1024) -> Iterator[ListenerBatch]:
+        """Every listener's top k (final-stage scores only), a batch of listeners at a time."""
+        check_k(k)
+        stages = self._stages(retriever, rank)
+        for start in range(0, self.dataset.n_listeners, batch):
+            listeners = np.arange(start, min(start + batch, self.dataset.n_listeners))
+            found = self._pipeline(listeners_query(self.dataset, listeners), k, stages, None)
+            yield ListenerBatch(self.dataset.listener_ids[listeners].tolist(),
+                                self.dataset.artist_ids[found.artists].tolist(),
+                                self.dataset.artist_names[found.artists].tolist(), found.scores.tolist())
+
+    def _stages(self, retriever: str, rank: bool) -> Stages:
+        return Stages(check_model(retriever, "retriever"), DEFAULT_RANKER if rank else None)
+
+    def _pipeline(self, query: Query, k: int, stages: Stages, exclude: Exclusions | None) -> Recommended:
+        ranker = None if stages.ranker is None else self._model(stages.ranker)
+        return recommend(self._model(stages.retriever), query, k, ranker=ranker, exclude=self._excluded(exclude))
+
+    def _suggest(self, query: Query, k: int, retriever: str, rank: bool, exclude: Exclusions | None):
+        check_k(k)
+        stages = self._stages(retriever, rank)
+        found = self._pipeline(query, k, stages, exclude)
+        models = {name: self._model(name) for name in MODELS}
+        return describe(query, found, models, stages.retriever, stages.ranker, self.catalog, self._space(retriever))
+
+    def _excluded(self, exclude: Exclusions | None) -> np.ndarray | None:
+        """Artist indices `exclude` names, directly or by genre."""
+        if exclude is None:
+            return None
+        indices = [self.dataset.artist_index(a) for a in exclude.artist_ids]
+        mask = np.zeros(self.dataset.n_artists, dtype=bool)
+        mask[[i for i in indices if i is not None]] = True
+        if exclude.genres:
+            banned = {g.casefold() for g in exclude.genres}
+            mask |= np.array([str(g).casefold() in banned for g in self.catalog.genres], dtype=bool)
+        return np.flatnonzero(mask)
+
+    def _resolve_liked(self, liked: Sequence[str | int]) -> tuple[list, list[str]]:
+        if not liked:
+            raise UsageError("no liked artists given")
+        if len(liked) > MAX_LIKED:
+            raise UsageError(f"{len(liked)} liked artists given; at most {MAX_LIKED}")
+        hits, unknown = self.catalog.resolve_phrases(liked)
+        if not hits:
+            raise UsageError(f"none of the liked artists were found: {', '.join(unknown)}")
+        return hits, unknown
+
+    def _listener_index(self, listener_id: int) -> int:
+        index = self.dataset.listener_index(listener_id)
+        if index is None:
+            ids = self.dataset.listener_ids
+            raise UsageError(f"unknown listener id {listener_id}: ids run from {ids[0]} to {ids[-1]} with gaps")
+        return index
+
+    # -- neighbours and checks ----------------------------------------------------------------
+    def neighbours(self, artist: str | int, model: str | None = None, k: int = 10) -> Neighbours:
+        """Nearest artists to `artist` in `model`'s space (default: the default retriever's)."""
+        model = check_model(model or DEFAULT_RETRIEVER)
+        check_k(k)
+        found = self.catalog.resolve(artist)
+        if found is None:
+            raise UsageError(f"no artist matches {artist!r}")
+        space, a = self._space(model), found.artist
+        near = space.nearest(a, k)
+        return Neighbours(self.catalog.artist_id(a), found.name, str(self.catalog.genres[a]), model,
+                          near["cosine"], near["dot"], space.nearest_genres(a))
+
+    def norm_vs_popularity(self, model: str) -> tuple[np.ndarray, np.ndarray]:
+        return self._space(model).norm_vs_popularity()
+
+    def embedding_map(self, model: str) -> dict[str, list]:
+        return self._space(model).genre_map()
+
+    # -- listeners and artists ----------------------------------------------------------------
+    def listener_summary(self, listener_id: int, top: int = 5) -> ListenerSummary:
+        return self.catalog.listener_summary(self._listener_index(listener_id), top)
+
+    def listener_table(self) -> list[ListenerSummary]:
+        """Every listener with artist count, top genres and top artists (for the picker)."""
+        return [self.catalog.listener_summary(i, top=3) for i in range(self.dataset.n_listeners)]
+
+    def artist_summary(self, artist_id: int) -> ArtistSummary:
+        index = self.dataset.artist_index(artist_id)
+        if index is None:
+            raise UsageError(f"unknown artist id {artist_id}")
+        return self.catalog.artist_summary(index)
+
+    def artist_tags(self, artist_id: int, top: int = 8) -> list[str]:
+        index = self.dataset.artist_index(artist_id)
+        return [] if index is None else self.catalog.artist_tags(index, top)
+
+    def genre_seed(self, genre: str, n: int = 8) -> tuple[str, list[int]]:
+        """The genre best matching `genre` and the Last.FM ids of its n most played artists."""
+        return self.catalog.genre_seed(genre, n)

@@ -1,0 +1,159 @@
+"""A small, predictable parser from plain words to typed intents (no language model).
+
+Each form is a regular expression; the first that matches wins. Artist names inside are left as
+text for the engine to resolve with fuzzy search."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+MAX_PROMPT_CHARS = 500
+
+
+class Intent:
+    """What a prompt asks for; one small dataclass per kind below."""
+
+
+@dataclass(frozen=True)
+class Like(Intent):
+    artists: list[str]
+
+
+@dataclass(frozen=True)
+class Dislike(Intent):
+    artists: list[str]
+
+
+@dataclass(frozen=True)
+class MoreLike(Intent):
+    artists: list[str]
+    excluded_genres: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BeListener(Intent):
+    listener_id: int
+
+
+@dataclass(frozen=True)
+class GenreListener(Intent):
+    genre: str
+
+
+@dataclass(frozen=True)
+class NeighboursOf(Intent):
+    artist: str
+
+
+@dataclass(frozen=True)
+class Why(Intent):
+    artist: str
+
+
+@dataclass(frozen=True)
+class Evaluate(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class Recommend(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class Reset(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class Help(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class Unknown(Intent):
+    text: str
+
+
+EXAMPLES = (
+    "I like Björk and Sigur Rós",
+    "I don't like Coldplay",
+    "more like Muse but not rock",
+    "be listener 2",
+    "a listener who likes post-rock",
+    "who is close to Adele",
+    "why Radiohead?",
+    "how good are the models?",
+    "recommend",
+    "reset",
+)
+
+
+
+def help_text() -> str:
+    """What the prompt understands, as plain lines (the front ends add their own keys)."""
+    return "\n".join(["I understand plain requests like:"] + [f"  • {e}" for e in EXAMPLES])
+
+
+_SPLIT = re.compile(r"\s*(?:,|;|\+|\bplus\b)\s*", re.IGNORECASE)
+_TRAILING = re.compile(r"[\s.!?]+$")
+
+
+def split_artists(text: str) -> list[str]:
+    """'Björk, Sigur Rós and Muse' -> ['Björk', 'Sigur Rós and Muse']: split on commas only; the
+    engine splits a part joined by 'and' when it is not itself an artist."""
+    parts = [p.strip(" '\"") for p in _SPLIT.split(_TRAILING.sub("", text))]
+    return [p for p in parts if p]
+
+
+def _artist(groups: dict) -> str:
+    return groups["artist"].strip(" '\"")
+
+
+def _artists(groups: dict) -> list[str]:
+    return split_artists(groups.get("artists") or groups.get("artists2", ""))
+
+
+_FORMS: list[tuple[re.Pattern, Callable[[dict], Intent]]] = [
+    (re.compile(r"^(help|\?|what can (you|i) (do|say)|commands)$", re.I), lambda g: Help()),
+    (re.compile(r"^(reset|clear|start over|forget (it|everything))$", re.I), lambda g: Reset()),
+    (re.compile(r"^(how good are (the )?models|(model )?(sanity )?checks?|eval(uate|uation)?|"
+                r"are the models (any )?good|show (the )?(eval(uation)?|metrics))$", re.I), lambda g: Evaluate()),
+    (re.compile(r"^(?:be|pick|use|switch to|as)?\s*(?:listener|user)\s*#?\s*(?P<id>\d+)$", re.I),
+     lambda g: BeListener(int(g["id"]))),
+    (re.compile(r"^(?:be |simulate )?(?:a|an|some) (?:listener|user|fan|person|someone)"
+                r" (?:who )?(?:likes?|loves?|into|of)\s+(?P<genre>.+)$", re.I),
+     lambda g: GenreListener(g["genre"].strip().lower())),
+    (re.compile(r"^(?:who(?:'s| is| are)? (?:close|similar|near) to|similar to|"
+                r"neighbou?rs? of|artists like|near)\s+(?P<artist>.+)$", re.I), lambda g: NeighboursOf(_artist(g))),
+    (re.compile(r"^why\s+(?:is\s+|did you suggest\s+|recommend\s+)?(?P<artist>.+)$", re.I), lambda g: Why(_artist(g))),
+    (re.compile(r"^(?:more|something|anything|music|stuff) like\s+(?P<artist>.+?)"
+                r"(?:\s*,?\s+but\s+(?:not|no)\s+(?P<genres>.+))?$", re.I),
+     lambda g: MoreLike(split_artists(g["artist"]), [x.lower() for x in split_artists(g.get("genres", ""))])),
+    (re.compile(r"^(?:i\s+)?(?:don'?t|do not|dont|never) (?:like|want|play)\s+(?P<artists>.+)$|"
+                r"^(?:i\s+)?(?:dislike|hate|not|no more|no|skip|ban)\s+(?P<artists2>.+)$", re.I),
+     lambda g: Dislike(_artists(g))),
+    (re.compile(r"^(?:i\s+)?(?:really\s+)?(?:like|love|enjoy|dig|play|listen to|am into|'m into)"
+                r"\s+(?P<artists>.+)$|^(?:add|plus)\s+(?P<artists2>.+)$", re.I), lambda g: Like(_artists(g))),
+    (re.compile(r"^(recommend|suggest|more|go|suggestions|what should i (listen to|play)"
+                r"( next)?|anything else|refresh)$", re.I), lambda g: Recommend()),
+]
+
+
+def clean(prompt: str) -> str:
+    """The prompt as the parser reads it: printable characters only, at most MAX_PROMPT_CHARS,
+    spaces collapsed, trailing punctuation dropped."""
+    text = "".join(ch for ch in prompt if ch.isprintable())[:MAX_PROMPT_CHARS]
+    return " ".join(_TRAILING.sub("", text.strip()).split())
+
+
+def parse(prompt: str) -> Intent:
+    """The first form that matches the prompt, or `Unknown`."""
+    text = clean(prompt)
+    if text:
+        for pattern, build in _FORMS:
+            match = pattern.match(text)
+            if match:
+                return build({k: v for k, v in match.groupdict().items() if v})
+    return Unknown(text)

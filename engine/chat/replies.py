@@ -1,0 +1,44 @@
+"""What the conversation answers: one small dataclass per kind of reply. Front ends render each
+kind their own way; `text` is always a plain sentence (data, never markup)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.api import EvaluationReport, Neighbours, Recommendations
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    #: whether who we recommend for (or what they like) changed: the front end redraws its state
+    state_changed: bool = False
+
+
+@dataclass(frozen=True)
+class TextReply(Reply):
+    pass
+
+
+@dataclass(frozen=True)
+class HelpReply(Reply):
+    pass
+
+
+@dataclass(frozen=True)
+class ErrorReply(Reply):
+    pass
+
+
+@dataclass(frozen=True)
+class SuggestionsReply(Reply):
+    recommendations: Recommendations = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class NeighboursReply(Reply):
+    neighbours: Neighbours = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class EvaluationReply(Reply):
+    report: EvaluationReport = field(kw_only=True)

@@ -1,0 +1,240 @@
+"""The immutable, typed Last.FM dataset: contiguous indices, maps back to original ids."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from engine.data import readers
+from engine.data.features import interactions, normalised_weights
+from engine.data.readers import QuirkLog
+from engine.errors import DataError
+
+# Last.fm started in 2002 and the dataset was published in May 2011: a tag dated outside that
+# window is a data-entry error, kept as an assignment but with an unknown time (-1).
+PLAUSIBLE_FROM = int(pd.Timestamp("2002-01-01", tz="UTC").timestamp())
+PLAUSIBLE_UNTIL = int(pd.Timestamp("2012-01-01", tz="UTC").timestamp())
+UNKNOWN_TIME = -1
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.ascontiguousarray(array)
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True)
+class Plays:
+    """Listener-artist play counts, one row per pair."""
+
+    listener: np.ndarray  # int32 listener index
+    artist: np.ndarray  # int32 artist index
+    weight: np.ndarray  # float64 play count (> 0)
+
+    def __len__(self) -> int:
+        return len(self.listener)
+
+
+@dataclass(frozen=True)
+class TagAssignments:
+    """Who tagged which artist with which tag, and when (unix seconds, -1 when unknown)."""
+
+    listener: np.ndarray
+    artist: np.ndarray
+    tag: np.ndarray
+    time: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.listener)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything cratedig knows about listeners, artists, plays, tags and friends."""
+
+    listener_ids: np.ndarray  # original Last.FM user ids, sorted; index -> id
+    artist_ids: np.ndarray  # original artist ids, sorted
+    artist_names: np.ndarray  # object array of str, aligned with artist_ids
+    tag_ids: np.ndarray
+    tag_names: np.ndarray
+    plays: Plays
+    taggings: TagAssignments
+    friends: np.ndarray  # int32 (n, 2) listener index pairs
+    quirks: tuple[tuple[str, str, int], ...] = ()
+    source: str = ""
+
+    @property
+    def n_listeners(self) -> int:
+        return len(self.listener_ids)
+
+    @property
+    def n_artists(self) -> int:
+        return len(self.artist_ids)
+
+    @property
+    def n_tags(self) -> int:
+        return len(self.tag_ids)
+
+    def listener_index(self, listener_id: int) -> int | None:
+        """Index of an original listener id, or None when unknown."""
+        return _index_of(self.listener_ids, listener_id)
+
+    def artist_index(self, artist_id: int) -> int | None:
+        """Index of an original artist id, or None when unknown."""
+        return _index_of(self.artist_ids, artist_id)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of the content that models are trained on (not of file paths)."""
+        digest = hashlib.sha256()
+        for array in (self.listener_ids, self.artist_ids, self.tag_ids, self.plays.listener,
+                      self.plays.artist, self.plays.weight, self.taggings.listener,
+                      self.taggings.artist, self.taggings.tag, self.taggings.time):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        digest.update("\x00".join(self.artist_names.tolist()).encode("utf-8", "surrogatepass"))
+        digest.update("\x00".join(self.tag_names.tolist()).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:16]
+
+    @cached_property
+    def history(self) -> sp.csr_matrix:
+        """Listener x artist matrix of per-listener L2-normalised play weights: every model reads a
+        listener's history from it. Built once per dataset (a split's training part is its own)."""
+        return interactions(self, normalised_weights(self))
+
+    def with_plays(self, keep: np.ndarray) -> "Dataset":
+        """A copy that keeps only the plays where `keep` is true, and drops the tag assignments of
+        the removed (listener, artist) pairs so held-out pairs cannot leak through tags."""
+        keep = np.asarray(keep, dtype=bool)
+        removed = _pair_keys(self.plays.listener[~keep], self.plays.artist[~keep], self.n_artists)
+        tag_keys = _pair_keys(self.taggings.listener, self.taggings.artist, self.n_artists)
+        tag_keep = ~np.isin(tag_keys, removed)
+        plays = Plays(*(_frozen(a[keep]) for a in (self.plays.listener, self.plays.artist, self.plays.weight)))
+        taggings = TagAssignments(*(_frozen(a[tag_keep]) for a in (
+            self.taggings.listener, self.taggings.artist, self.taggings.tag, self.taggings.time)))
+        return replace(self, plays=plays, taggings=taggings)
+
+
+def _index_of(sorted_ids: np.ndarray, value: int) -> int | None:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return None
+    i = int(np.searchsorted(sorted_ids, value))
+    return i if i < len(sorted_ids) and sorted_ids[i] == value else None
+
+
+def _pair_keys(listener: np.ndarray, artist: np.ndarray, n_artists: int) -> np.ndarray:
+    return listener.astype(np.int64) * n_artists + artist.astype(np.int64)
+
+
+def _dedupe(frame: pd.DataFrame, keys: list[str], quirks: QuirkLog, code: str, file: str) -> pd.DataFrame:
+    dup = frame.duplicated(keys, keep="first").to_numpy()
+    quirks.add(code, file, int(dup.sum()))
+    return frame[~dup]
+
+
+def _known(frame: pd.DataFrame, column: str, ids: np.ndarray, quirks: QuirkLog, what: str,
+           file: str) -> pd.DataFrame:
+    ok = np.isin(frame[column].to_numpy(), ids)
+    quirks.add(f"rows referencing {what} ids missing elsewhere, dropped", file, int((~ok).sum()))
+    return frame[ok]
+
+
+def _tag_times(taggings: pd.DataFrame, timestamps: pd.DataFrame | None, quirks: QuirkLog) -> np.ndarray:
+    """Unix seconds per assignment: the timestamps file when present, else day/month/year."""
+    name = readers.TAGGINGS.name
+    if timestamps is not None:
+        stamps = timestamps.drop_duplicates(["userID", "artistID", "tagID"])
+        merged = taggings[["userID", "artistID", "tagID"]].merge(
+            stamps[["userID", "artistID", "tagID", "timestamp"]], how="left",
+            on=["userID", "artistID", "tagID"])
+        millis = merged["timestamp"].to_numpy(dtype="float64")
+        seconds = np.where(np.isnan(millis), np.nan, np.floor(millis / 1000.0))
+    else:
+        dates = pd.to_datetime(
+            pd.DataFrame({"year": taggings["year"], "month": taggings["month"], "day": taggings["day"]}),
+            errors="coerce", utc=True)
+        epoch = pd.Timestamp("1970-01-01", tz="UTC")
+        seconds = ((dates - epoch) / pd.Timedelta(seconds=1)).to_numpy(dtype="float64", na_value=np.nan)
+    plausible = (seconds >= PLAUSIBLE_FROM) & (seconds < PLAUSIBLE_UNTIL)
+    quirks.add("tag dates implausible (before 2002 or after 2011), time set unknown", name,
+               int((~plausible).sum()))
+    return np.where(plausible, seconds, UNKNOWN_TIME).astype(np.int64)
+
+
+def load_dataset(directory: str | Path) -> Dataset:
+    """Load and validate a HetRec Last.FM directory. Raises DataError on a fatal problem."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DataError(directory, "dataset directory not found (run `cratedig fetch` or pass --data DIR)")
+    quirks = QuirkLog()
+    tables = {spec.name: readers.read_table(directory, spec, quirks) for spec in readers.ALL_FILES}
+
+    artists = _dedupe(tables[readers.ARTISTS.name], ["id"], quirks, "duplicate artist ids, first kept",
+                      readers.ARTISTS.name).sort_values("id")
+    names = artists["name"].str.strip()
+    lower = names.str.casefold()
+    quirks.add("artist names that collide ignoring case", readers.ARTISTS.name,
+               int(lower.duplicated(keep=False).sum()))
+    quirks.add("artists with an empty name", readers.ARTISTS.name, int((names == "").sum()))
+    names = names.where(names != "", "artist " + artists["id"].astype(str))
+    artist_ids = artists["id"].to_numpy(np.int64)
+
+    tags = _dedupe(tables[readers.TAGS.name], ["tagID"], quirks, "duplicate tag ids, first kept",
+                   readers.TAGS.name).sort_values("tagID")
+    tag_ids = tags["tagID"].to_numpy(np.int64)
+
+    plays = tables[readers.PLAYS.name]
+    positive = plays["weight"].to_numpy() > 0
+    quirks.add("plays with zero or negative weight, dropped", readers.PLAYS.name, int((~positive).sum()))
+    plays = plays[positive]
+    plays = _dedupe(plays, ["userID", "artistID"], quirks, "duplicate listener-artist rows, first kept",
+                    readers.PLAYS.name)
+    plays = _known(plays, "artistID", artist_ids, quirks, "artist", readers.PLAYS.name)
+    if plays.empty:
+        raise DataError(directory / readers.PLAYS.name, "no usable plays left after validation")
+    listener_ids = np.unique(plays["userID"].to_numpy(np.int64))
+
+    taggings = tables[readers.TAGGINGS.name]
+    taggings = _dedupe(taggings, ["userID", "artistID", "tagID"], quirks,
+                       "duplicate tag assignments, first kept", readers.TAGGINGS.name)
+    taggings = _known(taggings, "artistID", artist_ids, quirks, "artist", readers.TAGGINGS.name)
+    taggings = _known(taggings, "tagID", tag_ids, quirks, "tag", readers.TAGGINGS.name)
+    taggings = _known(taggings, "userID", listener_ids, quirks, "listener", readers.TAGGINGS.name)
+    times = _tag_times(taggings, tables[readers.TAGGING_TIMES.name], quirks)
+    quirks.add("optional file absent, times from day/month/year", readers.TAGGING_TIMES.name,
+               int(tables[readers.TAGGING_TIMES.name] is None))
+
+    friends = tables[readers.FRIENDS.name]
+    if friends is None:
+        friend_pairs = np.zeros((0, 2), dtype=np.int32)
+    else:
+        friends = _dedupe(friends, ["userID", "friendID"], quirks, "duplicate friend pairs, first kept",
+                          readers.FRIENDS.name)
+        friends = _known(friends, "userID", listener_ids, quirks, "listener", readers.FRIENDS.name)
+        friends = _known(friends, "friendID", listener_ids, quirks, "listener", readers.FRIENDS.name)
+        friend_pairs = np.stack([np.searchsorted(listener_ids, friends["userID"].to_numpy()),
+                                 np.searchsorted(listener_ids, friends["friendID"].to_numpy())], axis=1)
+
+    def idx(ids: np.ndarray, values: pd.Series) -> np.ndarray:
+        return _frozen(np.searchsorted(ids, values.to_numpy(np.int64)).astype(np.int32))
+
+    return Dataset(
+        listener_ids=_frozen(listener_ids),
+        artist_ids=_frozen(artist_ids),
+        artist_names=_frozen(names.to_numpy(dtype=object)),
+        tag_ids=_frozen(tag_ids),
+        tag_names=_frozen(tags["tagValue"].str.strip().to_numpy(dtype=object)),
+        plays=Plays(idx(listener_ids, plays["userID"]), idx(artist_ids, plays["artistID"]),
+                    _frozen(plays["weight"].to_numpy(np.float64))),
+        taggings=TagAssignments(idx(listener_ids, taggings["userID"]), idx(artist_ids, taggings["artistID"]),
+                                idx(tag_ids, taggings["tagID"]), _frozen(times)),
+        friends=_frozen(friend_pairs.astype(np.int32)),
+        quirks=tuple(quirks.as_rows()),
+        source=str(directory.resolve()),
+    )

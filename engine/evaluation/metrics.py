@@ -1,0 +1,54 @@
+"""Top-K ranking metrics over held-out pairs: Recall, NDCG, HitRate, coverage; and RMSE."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from engine.data.split import Split
+
+
+@dataclass(frozen=True)
+class Metrics:
+    recall: float
+    ndcg: float
+    hit_rate: float
+    coverage: float
+
+
+def ranking_metrics(recommended: np.ndarray, relevant: sp.csr_matrix, n_items: int) -> Metrics:
+    """Recall@K (hits / min(K, |relevant|)), NDCG@K, HitRate@K over rows with any relevant item;
+    coverage = share of all items recommended to anyone. `recommended` is (rows, K), best first."""
+    k = recommended.shape[1]
+    n_relevant = np.diff(relevant.indptr)
+    rows = np.flatnonzero(n_relevant > 0)
+    hits = np.asarray(relevant[rows[:, None], recommended[rows]].todense()) > 0
+    discounts = 1.0 / np.log2(np.arange(2, k + 2))
+    ideal_len = np.minimum(n_relevant[rows], k)
+    idcg = np.cumsum(discounts)[ideal_len - 1]
+    recall = hits.sum(1) / ideal_len
+    ndcg = (hits * discounts).sum(1) / idcg
+    coverage = len(np.unique(recommended[rows])) / n_items
+    return Metrics(float(recall.mean()), float(ndcg.mean()), float(hits.any(1).mean()), coverage)
+
+
+def evaluated_listeners(split: Split) -> np.ndarray:
+    """The listeners (dataset indices) with held-out artists: the rows every metric is over."""
+    return np.flatnonzero(np.diff(split.held_out().indptr) > 0)
+
+
+def measure(recommended: np.ndarray, split: Split, ks: tuple[int, ...] = (10, 20)) -> dict[str, float]:
+    """The metrics of `ranking_metrics` at each K. `recommended` is (listeners, max(ks)), best first,
+    one row per `evaluated_listeners(split)`, each listener's train artists already excluded."""
+    sub = split.held_out()[evaluated_listeners(split)]
+    out: dict[str, float] = {}
+    for k in ks:
+        m = ranking_metrics(recommended[:, :k], sub, split.train.n_artists)
+        out.update({f"recall@{k}": m.recall, f"ndcg@{k}": m.ndcg, f"hit_rate@{k}": m.hit_rate,
+                    f"coverage@{k}": m.coverage})
+    return out
+
+
+def rmse(predicted: np.ndarray, actual: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((np.asarray(predicted) - np.asarray(actual)) ** 2)))

@@ -1,0 +1,28 @@
+"""Two-tower retrieval (TFRS): id towers, in-batch softmax with sampling-bias correction."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.models.keras.runtime import tf, tfrs
+
+
+class TwoTowerRetrieval(tfrs.Model):
+    def __init__(self, n_listeners: int, n_artists: int, dim: int, artist_probability: np.ndarray | None,
+                 l2: float = 0.0, temperature: float | None = None):
+        super().__init__()
+        reg = tf.keras.regularizers.l2(l2) if l2 else None
+        self.listener_tower = tf.keras.layers.Embedding(n_listeners, dim, embeddings_regularizer=reg)
+        self.artist_tower = tf.keras.layers.Embedding(n_artists, dim, embeddings_regularizer=reg)
+        # In-batch negatives are drawn in proportion to popularity; without the logQ correction the
+        # model learns to push popular artists down and recommends the long tail.
+        self.probability = (None if artist_probability is None
+                            else tf.constant(artist_probability, tf.float32))
+        self.task = tfrs.tasks.Retrieval(remove_accidental_hits=True, temperature=temperature)
+
+    def compute_loss(self, features, training=False):
+        artists = features["artist"]
+        listeners = self.listener_tower(features["listener"])
+        candidates = self.artist_tower(artists)
+        probability = None if self.probability is None else tf.gather(self.probability, artists)
+        return self.task(listeners, candidates, candidate_sampling_probability=probability,
+                         candidate_ids=artists, compute_metrics=False)

@@ -1,0 +1,89 @@
+"""The one batch path from a query to recommendations: retrieve, exclude, rank, take the top k.
+
+The app, the CLI and the evaluation all call `recommend`. Like implicit's `recommend`, it owns
+excluding what each listener already plays (and whatever else the caller excludes), the number
+of candidates and the top k, for every model alike."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from engine.errors import UsageError
+from engine.models.base import Ranker, Retriever
+from engine.models.query import Query
+from engine.ops import exclude_seen, top_k
+
+DEFAULT_CANDIDATES = 100
+MAX_K = 1000
+#: rows scored at once: bounds memory whatever the batch (a full score row per model per row)
+ROWS_PER_CHUNK = 256
+
+
+def check_k(k: int, what: str = "K") -> int:
+    """`k` if it is a whole number from 1 to MAX_K, else a UsageError saying so."""
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise UsageError(f"{what} must be a whole number, got {k!r}")
+    if not 1 <= k <= MAX_K:
+        raise UsageError(f"{what} must be between 1 and {MAX_K}, got {k}")
+    return int(k)
+
+
+@dataclass(frozen=True)
+class Recommended:
+    """Per query row, the final top k best first: artist indices and both stages' scores.
+    `retrieval_rank` is each artist's 0-based place in the retriever's order."""
+
+    artists: np.ndarray
+    retrieval_scores: np.ndarray
+    retrieval_rank: np.ndarray
+    ranking_scores: np.ndarray | None
+
+    @property
+    def scores(self) -> np.ndarray:
+        """The last stage's scores (what the order follows)."""
+        return self.retrieval_scores if self.ranking_scores is None else self.ranking_scores
+
+
+def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | None = None,
+              exclude: sp.csr_matrix | np.ndarray | None = None,
+              n_candidates: int = DEFAULT_CANDIDATES) -> Recommended:
+    """Top `k` per row: the retriever's best `n_candidates` (at least k) among the artists the
+    row has not played and `exclude` does not name, re-ordered by `ranker` when given.
+
+    `exclude` is a (batch, n_artists) matrix whose nonzeros are excluded per row, or artist
+    indices excluded from every row."""
+    parts = []
+    for start in range(0, len(query), ROWS_PER_CHUNK):
+        rows = slice(start, start + ROWS_PER_CHUNK)
+        extra = exclude[rows] if sp.issparse(exclude) else exclude
+        parts.append(_recommend_rows(retriever, ranker, query.rows(rows), k, extra, n_candidates))
+    if not parts:
+        empty = np.zeros((0, k), dtype=np.int64)
+        return Recommended(empty, empty.astype(np.float64), empty, None if ranker is None else empty.astype(float))
+    ranking = None if ranker is None else np.concatenate([p.ranking_scores for p in parts])
+    return Recommended(*(np.concatenate([getattr(p, f) for p in parts])
+                         for f in ("artists", "retrieval_scores", "retrieval_rank")), ranking)
+
+
+def _recommend_rows(retriever: Retriever, ranker: Ranker | None, query: Query, k: int,
+                    exclude: sp.csr_matrix | np.ndarray | None, n_candidates: int) -> Recommended:
+    scores = np.array(query.scores(retriever), dtype=np.float64)
+    exclude_seen(scores, query.history)
+    if sp.issparse(exclude):
+        exclude_seen(scores, exclude)
+    elif exclude is not None and len(exclude):
+        scores[:, np.asarray(exclude, dtype=np.int64)] = -np.inf
+    blocked = int(np.isneginf(scores).sum(axis=1).max(initial=0))
+    wanted = k if ranker is None else max(n_candidates, k)
+    candidates = top_k(scores, max(1, min(wanted, scores.shape[1] - blocked)))
+    retrieval = np.take_along_axis(scores, candidates, axis=1)
+    if ranker is None:
+        order = np.broadcast_to(np.arange(candidates.shape[1]), candidates.shape)[:, :k]
+        return Recommended(candidates[:, :k], retrieval[:, :k], np.array(order), None)
+    ranking = ranker.score(query, candidates)
+    # Stable sort: equal ranking scores keep their retrieval order.
+    order = np.argsort(-ranking, axis=1, kind="stable")[:, :k]
+    return Recommended(np.take_along_axis(candidates, order, axis=1), np.take_along_axis(retrieval, order, axis=1),
+                       order, np.take_along_axis(ranking, order, axis=1))

@@ -1,0 +1,116 @@
+"""The ranker's training examples, built the way it is used: on candidates a retrieval model
+proposes for artists it has not seen.
+
+A ranker trained on the retriever's own training pairs learns only that the retriever's scores are
+high there (they were fitted to be), and re-ranking held-out candidates with it loses to the
+retriever alone. So the training data is split once more, per listener, exactly like the
+evaluation split: a probe copy of the retriever is trained on the visible part, proposes candidates,
+and the hidden part says which of them the listener really plays, and how much.
+
+Serving also ranks for listeners described by a few liked artists; so, optionally, each listener
+appears a second time as such a newcomer (their most-played visible artists only), with the
+probe's candidates for that short history labelled by the same hidden part."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from engine.data.split import Split
+from engine.models.base import Retriever
+from engine.models.pipeline import recommend
+from engine.models.query import liked_query, listeners_query
+from engine.models.ranking.features import RankingFeatures
+
+
+@dataclass(frozen=True)
+class RankingExamples:
+    """Column arrays, one row per example. Candidate rows train the play head (`play_mask`);
+    hidden pairs train the weight head (`weight_mask`). `history` holds the play history each
+    example's `listener` column points to (a row per listener, then a row per newcomer)."""
+
+    columns: dict[str, np.ndarray]
+    history: sp.csr_matrix
+
+    @property
+    def positive_rate(self) -> float:
+        mask = self.columns["play_mask"] > 0
+        return float(self.columns["played"][mask].mean())
+
+
+def listener_mean_weights(history) -> np.ndarray:
+    """Each row's mean normalised weight over the artists it plays."""
+    counts = np.maximum(np.diff(history.indptr), 1)
+    return (np.asarray(history.sum(axis=1)).ravel() / counts).astype(np.float32)
+
+
+def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: int = 0) -> RankingExamples:
+    """Examples for every listener with hidden artists: the probe's top `n_candidates` for them
+    (labelled played or not) and their hidden artists (with their normalised weights); with
+    `liked` > 0, also the probe's candidates for each of them as a newcomer who names only their
+    `liked` most-played visible artists."""
+    visible = split.train
+    # Hidden artists per listener, padded to one width (padding masked out below).
+    listeners, hidden, row, column = split.held_out_rows()
+    query = listeners_query(visible, listeners)
+    candidates = recommend(probe, query, n_candidates).artists
+    is_hidden = np.zeros(hidden.shape, bool)
+    is_hidden[row, column] = True
+    target = np.zeros(hidden.shape, np.float32)
+    target[row, column] = split.test_target
+
+    features = RankingFeatures(probe, visible)(query, np.concatenate([candidates, hidden], axis=1))
+    played = np.asarray(split.held_out()[np.repeat(listeners, candidates.shape[1]), candidates.ravel()]).ravel()
+    n_c, n_h = candidates.size, int(is_hidden.sum())
+    means = listener_mean_weights(visible.history[listeners])
+    rows_c = np.repeat(np.arange(len(listeners)), candidates.shape[1])
+    rows_h = np.nonzero(is_hidden)[0]
+    columns = {
+        "features": np.concatenate([features[:, :candidates.shape[1]].reshape(n_c, -1),
+                                    features[:, candidates.shape[1]:][is_hidden]]),
+        "listener": listeners[np.concatenate([rows_c, rows_h])].astype(np.int32),
+        "artist": np.concatenate([candidates.ravel(), hidden[is_hidden]]).astype(np.int32),
+        "mean_weight": means[np.concatenate([rows_c, rows_h])],
+        "played": np.concatenate([played > 0, np.ones(n_h, bool)]).astype(np.float32),
+        "play_mask": np.concatenate([np.ones(n_c), np.zeros(n_h)]).astype(np.float32),
+        "target": np.concatenate([np.zeros(n_c, np.float32), target[is_hidden]]),
+        "weight_mask": np.concatenate([np.zeros(n_c), np.ones(n_h)]).astype(np.float32),
+    }
+    history = visible.history
+    if liked > 0:
+        newcomers, newcomer_history = _newcomer_examples(probe, split, listeners, n_candidates, liked)
+        newcomers["listener"] += history.shape[0]
+        columns = {key: np.concatenate([columns[key], newcomers[key]]) for key in columns}
+        history = sp.vstack([history, newcomer_history]).tocsr()
+    return RankingExamples(columns, history)
+
+
+def _newcomer_examples(probe: Retriever, split: Split, listeners: np.ndarray, n_candidates: int,
+                       liked: int) -> tuple[dict[str, np.ndarray], sp.csr_matrix]:
+    """Play-head rows for listeners reduced to their `liked` most-played visible artists, asked
+    the way the service asks (equal weights). Their other visible artists are neither candidates
+    nor labels: the probe was trained on them."""
+    visible = split.train.history[listeners]
+    keep = np.flatnonzero(np.diff(visible.indptr) > liked)
+    named = [visible[r].indices[np.argsort(-visible[r].data, kind="stable")[:liked]] for r in keep]
+    query = liked_query(visible.shape[1], named)
+    candidates = recommend(probe, query, n_candidates, exclude=visible[keep]).artists
+    per_row = candidates.shape[1]
+    features = RankingFeatures(probe, split.train)(query, candidates)
+    played = np.asarray(split.held_out()[np.repeat(listeners[keep], per_row), candidates.ravel()]).ravel()
+    n = candidates.size
+    columns = {
+        "features": features.reshape(n, -1),
+        "listener": np.repeat(np.arange(len(keep)), per_row).astype(np.int32),
+        "artist": candidates.ravel().astype(np.int32),
+        "mean_weight": np.repeat(listener_mean_weights(query.history), per_row),
+        "played": (played > 0).astype(np.float32),
+        "play_mask": np.ones(n, np.float32),
+        "target": np.zeros(n, np.float32),
+        "weight_mask": np.zeros(n, np.float32),
+    }
+    # Newcomer rows of the history, indexed after the listeners' own rows.
+    history = sp.csr_matrix((query.history.data, query.history.indices, query.history.indptr),
+                            shape=(len(keep), visible.shape[1]))
+    return columns, history

@@ -1,0 +1,70 @@
+"""What the ranker knows about a (listener, candidate) pair besides embeddings: the retrieval
+model's view, the item-kNN view (co-listening, which mf smooths away) and popularity.
+
+Every feature depends on the listener and the candidate only, never on the other candidates, so
+an artist gets the same ranking score whichever retriever proposed it."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.data.dataset import Dataset
+from engine.data.features import artist_popularity
+from engine.models.base import Retriever
+from engine.models.baselines import ItemKNN
+from engine.models.query import Query
+
+FEATURE_NAMES = (
+    "retrieval score", "retrieval score, z over the listener's unplayed artists",
+    "log rank by retrieval score", "item-kNN score per played artist",
+    "item-kNN score, z over unplayed artists", "log rank by item-kNN score",
+    "log listeners of the artist",
+)
+ROWS_PER_CHUNK = 256
+
+
+def _z_and_log_rank(full: np.ndarray, played: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the candidates' scores as z-scores over the unplayed artists, and log(1 + rank)
+    of each candidate among them (0 = best)."""
+    unplayed = ~played
+    n = np.maximum(unplayed.sum(axis=1, keepdims=True), 1)
+    masked = np.where(unplayed, full, 0.0)
+    mean = masked.sum(axis=1, keepdims=True) / n
+    std = np.sqrt(np.where(unplayed, (full - mean) ** 2, 0.0).sum(axis=1, keepdims=True) / n)
+    picked = np.take_along_axis(full, candidates, axis=1)
+    z = (picked - mean) / np.maximum(std, 1e-9)
+    # Negated scores ascending (played artists last): a candidate's rank is how many unplayed
+    # artists score strictly higher.
+    ascending = np.sort(np.where(unplayed, -full, np.inf), axis=1)
+    rank = np.stack([np.searchsorted(ascending[i], -picked[i], side="left") for i in range(len(full))])
+    return z, np.log1p(rank)
+
+
+class RankingFeatures:
+    """Computes the pair features for a query's candidates from a trained retrieval model and the
+    dataset it was trained on."""
+
+    def __init__(self, retriever: Retriever, dataset: Dataset):
+        self.retriever = retriever
+        self.knn = ItemKNN().fit(dataset)
+        self.log_popularity = np.log1p(artist_popularity(dataset)).astype(np.float32)
+
+    def __call__(self, query: Query, candidates: np.ndarray) -> np.ndarray:
+        """(batch, n_candidates, len(FEATURE_NAMES)) float32; `candidates` is (batch, n_candidates)."""
+        out = np.empty((*candidates.shape, len(FEATURE_NAMES)), np.float32)
+        for start in range(0, len(query), ROWS_PER_CHUNK):
+            rows = slice(start, start + ROWS_PER_CHUNK)
+            out[rows] = self._chunk(query.rows(rows), candidates[rows])
+        return out
+
+    def _chunk(self, query: Query, candidates: np.ndarray) -> np.ndarray:
+        played = query.history.toarray() > 0
+        # Sums over the history grow with its length, and the ranker trains on shortened histories
+        # (see ranking_examples): the item-kNN sum is taken per played artist.
+        n_played = np.maximum(played.sum(axis=1, keepdims=True), 1)
+        views = []
+        for model, scale in ((self.retriever, 1), (self.knn, n_played)):
+            full = query.scores(model).astype(np.float64)
+            z, log_rank = _z_and_log_rank(full, played, candidates)
+            views += [np.take_along_axis(full, candidates, axis=1) / scale, z, log_rank]
+        views.append(self.log_popularity[candidates])
+        return np.stack(views, axis=-1)

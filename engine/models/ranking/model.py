@@ -1,0 +1,107 @@
+"""`ranking`: re-orders a retrieval stage's candidates by how likely the listener is to play each,
+and predicts the normalised play weight. Trained on a probe retriever's candidates for hidden
+artists (see engine.models.ranking.examples), so it learns what serving asks of it."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.data.split import holdout_split
+from engine.models.base import Ranker
+from engine.models.keras.inputs import history_arrays
+from engine.models.nn import mlp_forward
+from engine.models.query import Query
+from engine.models.ranking.examples import listener_mean_weights, ranking_examples
+from engine.models.ranking.features import RankingFeatures
+from engine.progress import TrainProgress
+
+
+class RankingModel(Ranker):
+    name = "ranking"
+    defaults = dict(dim=8, hidden=(32, 16), epochs=5, batch_size=2048, learning_rate=0.003,
+                    candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50, newcomer_liked=5)
+    #: the retrieval model whose scores the ranker reads; a probe copy of it is trained too
+    requires = ("mf",)
+
+    def _fit(self, dataset, progress, strategy, upstream):
+        from engine.models.keras.fit import fit
+        from engine.models.keras.layers import HistoryPooling, export_mlp
+        from engine.models.keras.ranking import WeightRanker
+
+        p = self.params
+        retriever = upstream[self.requires[0]]
+        # A hold-out inside the training data, split like the evaluation's (see ranking_examples).
+        pseudo = holdout_split(dataset, seed=p.get("seed", 0) + 1)
+        probe_params = dict(retriever.params)
+        if p["probe_epochs"] is not None:
+            probe_params["epochs"] = p["probe_epochs"]
+        probe_epochs = int(probe_params.get("epochs", 0))
+        total = probe_epochs + p["epochs"]
+
+        def report(offset):
+            if progress is None:
+                return None
+            return lambda step: progress(TrainProgress(self.name, offset + step.epoch, total, step.loss))
+
+        probe = type(retriever)(**probe_params).fit(pseudo.train, report(0), strategy)
+        examples = ranking_examples(probe, pseudo, p["candidates"], p["newcomer_liked"])
+        columns = dict(examples.columns)
+        candidate_rows = columns["play_mask"] > 0
+        mean = columns["features"][candidate_rows].mean(axis=0)
+        std = np.maximum(columns["features"][candidate_rows].std(axis=0), 1e-6)
+        columns["features"] = ((columns["features"] - mean) / std).astype(np.float32)
+        model, self.losses = fit(
+            self.name, lambda: WeightRanker(HistoryPooling(*history_arrays(examples.history)), dataset.n_artists,
+                                            p["dim"], tuple(p["hidden"]), p["weight_loss"], p["l2"],
+                                            p["batch_size"], candidate_rows.mean(), 1 - candidate_rows.mean()),
+            columns, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
+            seed=p.get("seed", 0), progress=report(probe_epochs), strategy=strategy)
+        self.keras_model = model  # kept for checks in this process; never saved
+        self.positive_rate = examples.positive_rate
+        self.arrays = {"artists": model.artist_embedding.embeddings.numpy(),
+                       "feature_mean": mean.astype(np.float32), "feature_std": std.astype(np.float32),
+                       **export_mlp(model.trunk, "trunk"), **export_mlp(model.play_head, "play"),
+                       **export_mlp(model.weight_head, "weight")}
+        self.features = RankingFeatures(retriever, dataset)
+
+    def score(self, query: Query, candidates: np.ndarray | None = None) -> np.ndarray:
+        """The probability that the listener plays each candidate (what re-ranking orders by)."""
+        return self.predict(query, candidates)[0]
+
+    def predict_weight(self, query: Query, candidates: np.ndarray) -> np.ndarray:
+        return self.predict(query, candidates)[1]
+
+    def predict(self, query: Query, candidates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(probability of playing, normalised weight if played), each (batch, n_candidates)."""
+        n_artists = len(self.arrays["artists"])
+        candidates = np.arange(n_artists) if candidates is None else np.asarray(candidates)
+        if candidates.ndim == 1:
+            candidates = np.broadcast_to(candidates, (len(query), len(candidates)))
+        features = self.features(query, candidates)
+        table = self.arrays["artists"]
+        listeners = np.asarray(query.history @ table, dtype=np.float32)
+        means = listener_mean_weights(query.history)
+        play, weight = self.forward(features, np.repeat(listeners[:, None], candidates.shape[1], axis=1),
+                                    table[candidates], np.broadcast_to(means[:, None], candidates.shape))
+        return play, weight
+
+    def forward(self, features: np.ndarray, listener: np.ndarray, artist: np.ndarray,
+                mean_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The network in NumPy: raw pair features and embeddings (..., width) -> (play
+        probability, weight), each shaped like `mean_weight`."""
+        standard = (features - self.arrays["feature_mean"]) / self.arrays["feature_std"]
+        x = np.concatenate([standard, listener, artist, listener * artist], axis=-1).astype(np.float32)
+        shape = x.shape[:-1]
+        shared = np.maximum(mlp_forward(x.reshape(-1, x.shape[-1]), self.arrays, "trunk"), 0.0)
+        logit = mlp_forward(shared, self.arrays, "play")[:, 0].reshape(shape)
+        weight = mlp_forward(shared, self.arrays, "weight")[:, 0].reshape(shape) + mean_weight
+        return 1.0 / (1.0 + np.exp(-logit)), weight
+
+    def artist_vectors(self):
+        return self.arrays["artists"]
+
+    def to_arrays(self):
+        return dict(self.arrays)
+
+    def load_arrays(self, arrays, dataset, upstream):
+        self.arrays = dict(arrays)
+        self.features = RankingFeatures(upstream[self.requires[0]], dataset)

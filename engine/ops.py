@@ -1,0 +1,36 @@
+"""The small array helpers every layer shares: top k per row, excluding seen items, unit rows."""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores per row, best first; ties go to the lower index, also at
+    the k-th place (so the top k is always the start of the top k + 1)."""
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    kth = np.take_along_axis(scores, part, axis=1).min(axis=1, keepdims=True)
+    above = scores > kth
+    # argpartition picks any of the artists tied at the k-th score: take the lowest indices.
+    tied = scores == kth
+    wanted = k - above.sum(axis=1, keepdims=True)
+    keep = above | (tied & (np.cumsum(tied, axis=1) <= wanted))
+    part = np.nonzero(keep)[1].reshape(len(scores), k)
+    part_scores = np.take_along_axis(scores, part, axis=1)
+    order = np.lexsort((part, -part_scores), axis=1)
+    return np.take_along_axis(part, order, axis=1)
+
+
+def exclude_seen(scores: np.ndarray, seen: sp.csr_matrix) -> np.ndarray:
+    """Set scores of already-played artists to -inf, in place; returns scores."""
+    rows, cols = seen.nonzero()
+    scores[rows, cols] = -np.inf
+    return scores
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Each row divided by its L2 norm (float64; all-zero rows stay zero)."""
+    matrix = np.asarray(matrix, dtype=np.float64)
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)

@@ -1,0 +1,134 @@
+"""The catalogue of one dataset: artist names, genres, tags and popularity, search and name
+resolution, and summaries of listeners and artists. Each memo here is keyed by the dataset, so it
+lives on the Catalog built for that dataset."""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Sequence
+
+import numpy as np
+from rapidfuzz import process
+
+from engine.data.dataset import Dataset
+from engine.data.features import NO_TAGS, ArtistTags, artist_genres, artist_popularity, artist_tags
+from engine.errors import UsageError
+from engine.serving.results import ArtistHit, ArtistSummary, ListenerSummary
+from engine.serving.search import ArtistSearch, SearchHit, normalise
+
+#: a search hit below this score does not count as the artist the user meant
+MIN_MATCH_SCORE = 70
+#: a phrase with "and" matching at least this well is one artist ("Simon and Garfunkel")
+WHOLE_PHRASE_SCORE = 95
+_AND = re.compile(r"\s+(?:and|&|n)\s+", re.IGNORECASE)
+
+
+def and_alternatives(phrase: str) -> list[str]:
+    """'Sigur Rós and Muse' -> ['Sigur Rós', 'Muse'] (empty when there is no 'and' to split)."""
+    parts = [p.strip(" '\"") for p in _AND.split(phrase)]
+    return [p for p in parts if p] if len(parts) > 1 else []
+
+
+class Catalog:
+    """Names, genres, tags and search over one dataset's artists and listeners."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+
+    @cached_property
+    def genres(self) -> np.ndarray:
+        return artist_genres(self.dataset)
+
+    @cached_property
+    def popularity(self) -> np.ndarray:
+        return artist_popularity(self.dataset)
+
+    @cached_property
+    def tags(self) -> ArtistTags:
+        """Every artist's tags, most applied first (built once; the artist view asks often)."""
+        return artist_tags(self.dataset, min_count=1)
+
+    @cached_property
+    def searcher(self) -> ArtistSearch:
+        return ArtistSearch(self.dataset.artist_names, self.popularity)
+
+    def name(self, index: int) -> str:
+        return str(self.dataset.artist_names[index])
+
+    def artist_id(self, index: int) -> int:
+        return int(self.dataset.artist_ids[index])
+
+    def hit(self, found: SearchHit) -> ArtistHit:
+        return ArtistHit(self.artist_id(found.artist), found.name, found.score)
+
+    def artist_tags(self, index: int, top: int = 8) -> list[str]:
+        return [str(self.dataset.tag_names[t]) for t in self.tags.of(index)[:top]]
+
+    # -- search and resolution ----------------------------------------------------------------
+    def search(self, query: str, limit: int = 5) -> list[SearchHit]:
+        # Control characters are dropped; an enormous query is cut (to 200 chars) by the index.
+        cleaned = "".join(ch for ch in query[:10_000] if ch.isprintable())
+        return self.searcher.search(cleaned, limit)
+
+    def resolve(self, ref: str | int) -> SearchHit | None:
+        """An artist by Last.FM id (int) or by name (best search match), or None."""
+        if isinstance(ref, (int, np.integer)) and not isinstance(ref, bool):
+            index = self.dataset.artist_index(int(ref))
+            return None if index is None else SearchHit(index, self.name(index), 100.0)
+        hits = self.search(str(ref), 1)
+        return hits[0] if hits and hits[0].score >= MIN_MATCH_SCORE else None
+
+    def resolve_phrases(self, phrases: Sequence[str | int]) -> tuple[list[SearchHit], list[str]]:
+        """Resolve artist references; a phrase with 'and' that is not itself a good match
+        ('Björk and Muse', unlike 'Simon and Garfunkel') is split and each part resolved."""
+        hits, unknown = [], []
+        for phrase in phrases:
+            hit = self.resolve(phrase)
+            parts = [] if isinstance(phrase, int) else and_alternatives(str(phrase))
+            if parts and (hit is None or hit.score < WHOLE_PHRASE_SCORE):
+                part_hits = [self.resolve(p) for p in parts]
+                if all(h is not None for h in part_hits):
+                    hits.extend(part_hits)
+                    continue
+            (hits.append(hit) if hit is not None else unknown.append(str(phrase)))
+        return hits, unknown
+
+    # -- genres -------------------------------------------------------------------------------
+    def genre_names(self) -> list[str]:
+        """Genres that at least one artist has, most common first."""
+        names, counts = np.unique(self.genres.astype(str), return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        return [str(names[i]) for i in order if names[i] != NO_TAGS]
+
+    def genre_seed(self, genre: str, n: int = 8) -> tuple[str, list[int]]:
+        """The genre best matching `genre` and the Last.FM ids of its n most played artists."""
+        known = self.genre_names()
+        match = process.extractOne(genre, known, processor=normalise, score_cutoff=70)
+        if match is None:
+            raise UsageError(f"no genre matches {genre!r}; try one of {', '.join(known[:8])}")
+        name = match[0]
+        members = np.flatnonzero(self.genres.astype(str) == name)
+        top = members[np.argsort(-self.popularity[members], kind="stable")][:n]
+        return name, [self.artist_id(a) for a in top]
+
+    # -- summaries ----------------------------------------------------------------------------
+    def listener_summary(self, index: int, top: int = 5) -> ListenerSummary:
+        row = self.dataset.history[index]
+        artists = row.indices[np.argsort(-row.data)]
+        counts: dict[str, int] = {}
+        for g in self.genres[artists]:
+            if g != NO_TAGS:
+                counts[g] = counts.get(g, 0) + 1
+        return ListenerSummary(int(self.dataset.listener_ids[index]), len(artists),
+                               [self.name(a) for a in artists[:top]],
+                               sorted(counts, key=lambda g: -counts[g])[:3])
+
+    def artist_summary(self, index: int, top_listeners: int = 5) -> ArtistSummary:
+        """Listeners, plays, tags and the listeners who play it most."""
+        plays = self.dataset.plays
+        mask = plays.artist == index
+        listeners, weights = plays.listener[mask], plays.weight[mask]
+        order = np.argsort(-weights, kind="stable")[:top_listeners]
+        return ArtistSummary(self.artist_id(index), self.name(index), str(self.genres[index]), int(mask.sum()),
+                             int(weights.sum()), self.artist_tags(index),
+                             [(int(self.dataset.listener_ids[listeners[i]]), int(weights[i])) for i in order])

@@ -1,0 +1,120 @@
+"""The typed results the facade returns to the front ends. Artists and listeners are named by
+their Last.FM ids, never by the engine's internal indices."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ArtistHit:
+    """An artist a name or id resolved to; `score` is the search score (0..100, plus at most 1 for
+    popularity; 100 for an id)."""
+
+    artist_id: int
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Artists (Last.FM ids) and genres the listener said no to."""
+
+    artist_ids: tuple[int, ...] = ()
+    genres: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    artist_id: int
+    name: str
+    genre: str
+    retrieval_score: float
+    ranking_score: float | None
+    rank_before: int  # 1-based position in the retrieval order
+    rank_after: int  # 1-based position after ranking
+    model_scores: dict[str, float]
+    reason: str
+    because_artist_id: int | None
+
+    @property
+    def movement(self) -> int:
+        """Places gained by ranking (positive: moved up)."""
+        return self.rank_before - self.rank_after
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    retriever: str
+    ranked: bool
+    suggestions: list[Suggestion]
+    liked: list[ArtistHit] = field(default_factory=list)  # resolved liked artists (cold start)
+    unknown: list[str] = field(default_factory=list)  # liked names/ids that matched nothing
+
+
+@dataclass(frozen=True)
+class ListenerBatch:
+    """Recommendations for many listeners at once, as arrays (the batch export): row i is for
+    `listener_ids[i]`, columns best first."""
+
+    listener_ids: list[int]
+    artist_ids: list[list[int]]
+    names: list[list[str]]
+    scores: list[list[float]]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    artist_id: int
+    name: str
+    genre: str
+    score: float
+    same_genre: bool
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    artist_id: int
+    name: str
+    genre: str
+    model: str
+    cosine: list[Neighbour]
+    dot: list[Neighbour]
+    nearest_genres: list[tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class ListenerSummary:
+    listener_id: int
+    n_artists: int
+    top_artists: list[str]
+    top_genres: list[str]
+
+
+@dataclass(frozen=True)
+class ArtistSummary:
+    artist_id: int
+    name: str
+    genre: str
+    listeners: int
+    plays: int
+    tags: list[str]
+    top_listeners: list[tuple[int, int]]  # (listener id, plays), most plays first
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    source: str
+    listeners: int
+    artists: int
+    plays: int
+    tags: int
+    tag_assignments: int
+    friend_pairs: int
+    quirks: tuple[tuple[str, str, int], ...]  # (quirk, file, count)
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    name: str
+    losses: list[float]
+    train_seconds: float

@@ -1,0 +1,48 @@
+"""From the pipeline's arrays to typed suggestions: names, genres, both stages' scores, every
+model's score for each suggested artist, and a reason ("because you play X")."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.models.base import Recommender
+from engine.models.pipeline import Recommended
+from engine.models.query import Query
+from engine.serving.catalog import Catalog
+from engine.serving.neighbours import ModelSpace
+from engine.serving.results import Suggestion
+
+
+def describe(query: Query, recommended: Recommended, models: dict[str, Recommender], retriever: str,
+             ranker: str | None, catalog: Catalog, space: ModelSpace) -> list[list[Suggestion]]:
+    """Suggestions per query row. The stages' scores come from the pipeline; other models score only
+    the suggested artists (or read rows the query already holds). `space` is the retriever's
+    artist space, where each suggestion's nearest history artist is its reason."""
+    artists = recommended.artists
+    scores = {}
+    for name, model in models.items():
+        if name == retriever:
+            scores[name] = recommended.retrieval_scores
+        elif name == ranker:
+            scores[name] = recommended.ranking_scores
+        else:
+            scores[name] = query.scores(model, artists)
+    rows = []
+    for row in range(len(query)):
+        because = space.closest_in_history(query.history[row].indices, artists[row])
+        rows.append([_suggestion(catalog, recommended, scores, row, pos, int(because[pos]))
+                     for pos in range(artists.shape[1])])
+    return rows
+
+
+def _suggestion(catalog: Catalog, recommended: Recommended, scores: dict[str, np.ndarray], row: int, pos: int,
+                because: int) -> Suggestion:
+    artist = int(recommended.artists[row, pos])
+    ranking = recommended.ranking_scores
+    return Suggestion(
+        artist_id=catalog.artist_id(artist), name=catalog.name(artist), genre=str(catalog.genres[artist]),
+        retrieval_score=float(recommended.retrieval_scores[row, pos]),
+        ranking_score=None if ranking is None else float(ranking[row, pos]),
+        rank_before=int(recommended.retrieval_rank[row, pos]) + 1, rank_after=pos + 1,
+        model_scores={name: float(s[row, pos]) for name, s in scores.items()},
+        reason=f"because you play {catalog.name(because)}" if because >= 0 else "popular with similar listeners",
+        because_artist_id=catalog.artist_id(because) if because >= 0 else None)

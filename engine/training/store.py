@@ -1,0 +1,109 @@
+"""Getting trained models: from the cache when it matches, else by training (and caching)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from engine.data.dataset import Dataset
+from engine.errors import CacheError
+from engine.models.base import Recommender
+from engine.models.registry import BASELINES, MODELS, model_class
+from engine.progress import ProgressFn
+from engine.training.cache import ModelCache
+
+NoticeFn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Seed plus per-model overrides of each model's `defaults`."""
+
+    seed: int = 0
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def params(self, name: str) -> dict[str, Any]:
+        return {**model_class(name).defaults, **self.overrides.get(name, {}), "seed": self.seed}
+
+
+def model_key_params(name: str, config: TrainConfig) -> dict[str, Any]:
+    """What identifies a trained model: its params and, recursively, those of the models it is
+    built on (a retrained `mf` must retrain the `ranking` that reads its vectors)."""
+    params = config.params(name)
+    for upstream in MODELS[name].requires:
+        params = {**params, f"upstream:{upstream}": model_key_params(upstream, config)}
+    return params
+
+
+class ModelStore:
+    """Trained models for one dataset and configuration, cached under one ModelCache."""
+
+    def __init__(self, dataset: Dataset, config: TrainConfig | None = None, cache: ModelCache | None = None):
+        self.dataset = dataset
+        self.config = config or TrainConfig()
+        self.cache = cache or ModelCache()
+
+    def path(self, name: str):
+        return self.cache.path(name, model_key_params(name, self.config), self.dataset)
+
+    def all_cached(self, names: list[str]) -> bool:
+        """Whether every named model has a cache file (no loading)."""
+        return all(name in BASELINES or self.path(name).exists() for name in names)
+
+    def cached(self, name: str, notice: NoticeFn | None = None,
+               upstream: dict[str, Recommender] | None = None) -> Recommender | None:
+        """The cached model for exactly this data, config and code, or None. A damaged file is
+        reported through `notice` and treated as missing."""
+        try:
+            loaded = self.cache.load(self.path(name))
+        except CacheError as exc:
+            if notice:
+                notice(str(exc))
+            return None
+        if loaded is None:
+            return None
+        if upstream is None:
+            upstream = {req: self.cached(req, notice) for req in MODELS[name].requires}
+            if any(m is None for m in upstream.values()):
+                return None
+        arrays, meta = loaded
+        model = MODELS[name](**self.config.params(name))
+        model.load_arrays(arrays, self.dataset, upstream)
+        model.losses = list(meta.get("losses", []))
+        model.train_seconds = float(meta.get("train_seconds", 0.0))
+        return model
+
+    def get(self, names: list[str], progress: ProgressFn | None = None, notice: NoticeFn | None = None,
+            retrain: bool = False, strategy: Any = None) -> dict[str, Recommender]:
+        """Models by name (and the models they require): cached ones are loaded, the rest trained
+        (in the given tf.distribute strategy) and saved. Baselines are always fitted: they take
+        milliseconds."""
+        models: dict[str, Recommender] = {}
+
+        def obtain(name: str) -> Recommender:
+            if name in models:
+                return models[name]
+            if name in BASELINES:
+                models[name] = BASELINES[name]().fit(self.dataset)
+                return models[name]
+            upstream = {req: obtain(req) for req in MODELS[name].requires}
+            model = None if retrain else self.cached(name, notice, upstream)
+            if model is None:
+                params = self.config.params(name)
+                model = MODELS[name](**params).fit(self.dataset, progress, strategy, upstream)
+                self.cache.save(self.path(name), model.to_arrays(),
+                                {"model": name, "params": params, "data": self.dataset.fingerprint,
+                                 "losses": model.losses, "train_seconds": model.train_seconds})
+            models[name] = model
+            return model
+
+        for name in names:
+            obtain(name)
+        return {name: models[name] for name in dict.fromkeys(list(names) + list(models))}
+
+
+def get_models(dataset: Dataset, names: list[str], config: TrainConfig | None = None,
+               cache: ModelCache | None = None, progress: ProgressFn | None = None,
+               notice: NoticeFn | None = None, retrain: bool = False,
+               strategy: Any = None) -> dict[str, Recommender]:
+    """`ModelStore(dataset, config, cache).get(...)` in one call (scripts and benchmarks)."""
+    return ModelStore(dataset, config, cache).get(names, progress, notice, retrain, strategy)

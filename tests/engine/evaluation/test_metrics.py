@@ -1,0 +1,31 @@
+"""The ranking metrics, pinned by hand-computed values."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from engine.evaluation.metrics import ranking_metrics
+
+
+def test_recall_ndcg_hit_rate_coverage_by_hand():
+    # Row 0: relevant {1, 5}; recommended [1, 2, 5] -> hits at ranks 1 and 3.
+    # Row 1: relevant {0, 3, 4, 6}; recommended [2, 3, 0] -> hits at ranks 2 and 3.
+    relevant = sp.csr_matrix(np.array([[0, 1, 0, 0, 0, 1, 0, 0], [1, 0, 0, 1, 1, 0, 1, 0]], dtype=float))
+    recommended = np.array([[1, 2, 5], [2, 3, 0]])
+    m = ranking_metrics(recommended, relevant, n_items=8)
+    d = 1 / np.log2([2, 3, 4])
+    recall = ((2 / 2) + (2 / 3)) / 2  # hits / min(K, |relevant|)
+    ndcg0 = (d[0] + d[2]) / (d[0] + d[1])
+    ndcg1 = (d[1] + d[2]) / (d[0] + d[1] + d[2])
+    assert m.recall == pytest.approx(recall)
+    assert m.ndcg == pytest.approx((ndcg0 + ndcg1) / 2)
+    assert m.hit_rate == 1.0
+    assert m.coverage == pytest.approx(5 / 8)  # {0, 1, 2, 3, 5}
+
+
+def test_rows_without_relevant_items_are_left_out():
+    relevant = sp.csr_matrix(np.array([[0, 1, 0], [0, 0, 0]], dtype=float))
+    m = ranking_metrics(np.array([[0, 2], [1, 2]]), relevant, n_items=3)
+    assert m.recall == 0.0 and m.hit_rate == 0.0
+    assert m.coverage == pytest.approx(2 / 3)

@@ -1,0 +1,181 @@
+"""The four models behind one interface: shapes, NumPy serving equal to Keras, determinism,
+fold-in, and training under a MirroredStrategy."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from engine.data.dataset import load_dataset
+from engine.models.query import liked_query, listeners_query
+from engine.models.registry import MODELS
+
+FAST = {"mf": {"epochs": 3}, "retrieval": {"epochs": 2}, "ranking": {"epochs": 1, "probe_epochs": 3}, "context": {"epochs": 2}}
+
+
+@pytest.fixture(scope="module")
+def small(small_data_dir):
+    return load_dataset(small_data_dir)
+
+
+@pytest.fixture(scope="module")
+def trained(small):
+    models = {}
+    for name in ("mf", "retrieval", "context", "ranking"):
+        models[name] = MODELS[name](**FAST[name]).fit(small, upstream=models)
+    return models
+
+
+def test_every_model_answers_listeners_and_simulated_listeners_alike(small, trained):
+    listeners = listeners_query(small, [0, 1, 2])
+    liked = liked_query(small.n_artists, [[0, 5, 9], [3]])
+    candidates = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    for name, model in trained.items():
+        full = model.score(listeners)
+        assert full.shape == (3, small.n_artists) and np.isfinite(full).all(), name
+        assert model.score(liked).shape == (2, small.n_artists), name
+        picked = model.score(listeners, candidates)
+        assert np.allclose(picked, np.take_along_axis(full, candidates, axis=1), atol=1e-5), name
+        assert model.artist_vectors().shape[0] == small.n_artists
+
+
+def test_numpy_serving_matches_the_keras_ranking_model(small, trained):
+    from engine.models.keras.runtime import tf
+
+    model = trained["ranking"]
+    # The Keras model pools the listener over the histories it was trained on; feed NumPy the same.
+    pooling = model.keras_model.history_pool
+    listener = np.full(20, 4, np.int32)
+    artists = np.arange(20, dtype=np.int32)
+    raw = np.random.default_rng(0).normal(size=(20, model.arrays["feature_mean"].size)).astype(np.float32)
+    mean = np.full(20, 0.2, np.float32)
+    standard = (raw - model.arrays["feature_mean"]) / model.arrays["feature_std"]
+    logit, weight = model.keras_model({"features": tf.constant(standard), "listener": tf.constant(listener),
+                                       "artist": tf.constant(artists), "mean_weight": tf.constant(mean)})
+    table = model.artist_vectors()
+    pooled = pooling(tf.constant(listener), tf.constant(table)).numpy()
+    play, w = model.forward(raw, pooled, table[artists], mean)
+    assert np.allclose(play, tf.sigmoid(logit)[:, 0].numpy(), atol=1e-5)
+    assert np.allclose(w, weight[:, 0].numpy(), atol=1e-5)
+
+
+def test_ranking_trains_on_a_probe_retrievers_candidates_for_hidden_artists(small, trained):
+    from engine.data.split import holdout_split
+    from engine.models.ranking.examples import ranking_examples
+
+    split = holdout_split(small, seed=1)
+    examples = ranking_examples(trained["mf"], split, 30).columns
+    hidden = set(zip(split.test_listener.tolist(), split.test_artist.tolist()))
+    visible = split.train.plays
+    seen = set(zip(visible.listener.tolist(), visible.artist.tolist()))
+    pairs = list(zip(examples["listener"].tolist(), examples["artist"].tolist()))
+    candidate = examples["play_mask"] > 0
+    # Candidates are labelled by the hidden part and never include what the probe saw.
+    assert all((pair in hidden) == bool(label)
+               for pair, label, c in zip(pairs, examples["played"], candidate) if c)
+    assert not any(pair in seen for pair, c in zip(pairs, candidate) if c)
+    # Every hidden pair is a weight example, with its normalised weight as target.
+    weight_rows = {pair for pair, w in zip(pairs, examples["weight_mask"]) if w}
+    assert weight_rows == hidden
+    assert np.all(examples["target"][examples["weight_mask"] > 0] > 0)
+
+
+def test_ranking_examples_can_add_each_listener_as_a_newcomer_with_a_few_liked_artists(small, trained):
+    from engine.data.split import holdout_split
+    from engine.models.ranking.examples import ranking_examples
+
+    split = holdout_split(small, seed=1)
+    plain = ranking_examples(trained["mf"], split, 30)
+    examples = ranking_examples(trained["mf"], split, 30, liked=3)
+    n_listeners = split.train.history.shape[0]
+    extra = examples.columns["listener"] >= n_listeners
+    assert extra.sum() == len(examples.columns["listener"]) - len(plain.columns["listener"]) > 0
+    newcomers = examples.history[n_listeners:]
+    assert set(np.diff(newcomers.indptr).tolist()) == {3}  # exactly the liked artists
+    hidden = set(zip(split.test_listener.tolist(), split.test_artist.tolist()))
+    visible = split.train.history
+    checked = 0
+    for row in np.flatnonzero(extra):
+        newcomer = newcomers[examples.columns["listener"][row] - n_listeners]
+        artist = int(examples.columns["artist"][row])
+        # Whose newcomer this is: the one listener whose visible artists include all the liked ones.
+        owner = np.flatnonzero(np.all(visible[:, newcomer.indices].toarray() > 0, axis=1))
+        if len(owner) != 1:
+            continue
+        checked += 1
+        assert visible[owner[0], artist] == 0  # never one of their visible artists as a candidate
+        assert examples.columns["played"][row] == float((int(owner[0]), artist) in hidden)
+    assert checked > 100
+
+
+def test_numpy_serving_matches_the_keras_context_towers(small, trained):
+    model = trained["context"]
+    keras = model.keras_model
+    tags = keras.artist_tags()
+    listeners = np.array([0, 7, 11], dtype=np.int32)
+    expected = keras.listener_vectors(listeners, tags).numpy()
+    assert np.allclose(model.listener_vectors(listeners_query(small, listeners)), expected, atol=1e-4)
+    assert np.allclose(model.artist_vectors(), keras.artist_vectors(np.arange(small.n_artists), tags).numpy(),
+                       atol=1e-5)
+
+
+def test_training_is_deterministic_for_a_seed(small):
+    a = MODELS["mf"](epochs=2, seed=5).fit(small).to_arrays()
+    b = MODELS["mf"](epochs=2, seed=5).fit(small).to_arrays()
+    c = MODELS["mf"](epochs=2, seed=6).fit(small).to_arrays()
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert not np.array_equal(a["artists"], c["artists"])
+
+
+def test_mf_fold_in_minimises_the_training_objective(trained):
+    mf = trained["mf"]
+    liked = np.array([3, 8, 21])
+    u = mf.fold_in(liked, np.ones(len(liked))).astype(np.float64)
+    v = mf.artists[liked].astype(np.float64)
+    gradient = v.T @ (v @ u - 1.0) + mf.fold_in_regulariser @ u
+    assert np.linalg.norm(gradient) < 1e-3 * max(1.0, np.linalg.norm(v.sum(0)))
+
+
+def test_retrieval_fold_in_raises_the_liked_artists_likelihood(trained):
+    model = trained["retrieval"]
+    liked = np.array([2, 4, 6])
+    weights = np.ones(3)
+
+    def log_likelihood(u):
+        logits = model.artists @ u
+        return float(np.mean(logits[liked]) - (np.log(np.exp(logits - logits.max()).sum()) + logits.max()))
+
+    start = model.artists[liked].mean(axis=0)
+    assert log_likelihood(model.fold_in(liked, weights)) > log_likelihood(start)
+
+
+def test_ranking_requires_its_retrieval_model(small):
+    with pytest.raises(ValueError, match="needs trained mf"):
+        MODELS["ranking"](epochs=1).fit(small)
+
+
+def test_training_runs_under_a_mirrored_strategy_on_two_logical_cpus(small_data_dir, tmp_path):
+    script = textwrap.dedent(f"""
+        import numpy as np
+        from engine.models.keras.runtime import tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        assert strategy.num_replicas_in_sync == 2
+        from engine.data.dataset import load_dataset
+        from engine.models.registry import MODELS
+        data = load_dataset({str(small_data_dir)!r})
+        models = {{}}
+        for name in ("mf", "retrieval", "context", "ranking"):
+            models[name] = MODELS[name](epochs=1).fit(data, strategy=strategy, upstream=models)
+            assert np.isfinite(models[name].losses).all(), name
+        print("trained under", strategy.num_replicas_in_sync, "replicas")
+    """)
+    env = {**os.environ, "CRATEDIG_CACHE": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "trained under 2 replicas" in done.stdout

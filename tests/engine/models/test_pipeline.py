@@ -1,0 +1,88 @@
+"""The one batch recommend path: exclusions, k, chunking, both stages, and each model's score row
+computed once per request."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from engine.models import pipeline
+from engine.models.pipeline import recommend
+from engine.models.query import liked_query, listeners_query
+
+
+@pytest.fixture(scope="module")
+def models(small_engine):
+    return small_engine.models
+
+
+@pytest.fixture(scope="module")
+def data(small_engine):
+    return small_engine.dataset
+
+
+def test_never_recommends_what_a_listener_plays_or_what_is_excluded(models, data):
+    query = listeners_query(data, np.arange(30))
+    found = recommend(models["mf"], query, 15, ranker=models["ranking"], exclude=np.array([0, 1, 2]))
+    for row, listener in enumerate(range(30)):
+        played = set(data.plays.artist[data.plays.listener == listener].tolist())
+        assert not set(found.artists[row].tolist()) & (played | {0, 1, 2})
+    per_row = sp.csr_matrix((np.ones(30), (np.arange(30), found.artists[:, 0])), shape=(30, data.n_artists))
+    again = recommend(models["mf"], query, 15, ranker=models["ranking"], exclude=per_row)
+    assert not (again.artists == found.artists[:, :1]).any()
+
+
+def test_ranked_rows_follow_the_ranker_and_keep_retrieval_places(models, data):
+    query = listeners_query(data, np.arange(10))
+    found = recommend(models["retrieval"], query, 10, ranker=models["ranking"])
+    assert np.all(np.diff(found.ranking_scores, axis=1) <= 0)
+    assert np.array_equal(found.scores, found.ranking_scores)
+    alone = recommend(models["retrieval"], query, 100)
+    for row in range(10):
+        places = found.retrieval_rank[row]
+        assert np.array_equal(alone.artists[row, places], found.artists[row])
+
+
+def test_without_a_ranker_the_top_k_is_the_retrievers_order(models, data):
+    query = liked_query(data.n_artists, [[0, 5, 9], [3]])
+    found = recommend(models["context"], query, 7)
+    assert found.ranking_scores is None and found.artists.shape == (2, 7)
+    assert np.all(np.diff(found.retrieval_scores, axis=1) <= 0)
+    assert np.array_equal(found.retrieval_rank, np.broadcast_to(np.arange(7), (2, 7)))
+
+
+def test_chunked_rows_give_the_same_answer_as_one_chunk(models, data, monkeypatch):
+    query = listeners_query(data, np.arange(data.n_listeners))
+    whole = recommend(models["mf"], query, 10, ranker=models["ranking"])
+    monkeypatch.setattr(pipeline, "ROWS_PER_CHUNK", 7)
+    chunked = recommend(models["mf"], listeners_query(data, np.arange(data.n_listeners)), 10,
+                        ranker=models["ranking"])
+    assert np.array_equal(whole.artists, chunked.artists)
+    assert np.allclose(whole.ranking_scores, chunked.ranking_scores)
+
+
+def test_a_ranked_request_scores_each_model_row_once(small_engine, monkeypatch):
+    calls = {}
+    for name, model in small_engine.models.items():
+        original = model.score
+
+        def counted(query, candidates=None, original=original, name=name):
+            if candidates is None:
+                calls[name] = calls.get(name, 0) + 1
+            return original(query, candidates)
+
+        monkeypatch.setattr(model, "score", counted)
+    small_engine.recommend_listener(int(small_engine.dataset.listener_ids[0]), 10)
+    assert calls == {"mf": 1}  # retrieval and the ranker's features share mf's row; others score 10 artists
+
+
+def test_k_is_checked_and_can_exceed_what_is_left(models, data):
+    from engine.errors import UsageError
+
+    with pytest.raises(UsageError, match="between 1 and 1000"):
+        pipeline.check_k(0)
+    with pytest.raises(UsageError, match="whole number"):
+        pipeline.check_k(2.5)
+    everything = np.arange(data.n_artists - 3)
+    found = recommend(models["mf"], liked_query(data.n_artists, [[data.n_artists - 1]]), 10, exclude=everything)
+    assert sorted(found.artists[0].tolist()) == [data.n_artists - 3, data.n_artists - 2]

@@ -1,0 +1,33 @@
+"""The shared array helpers: top k with deterministic ties, excluding seen items, unit rows."""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from engine.ops import exclude_seen, top_k, unit_rows
+
+
+def test_top_k_orders_best_first_and_breaks_ties_by_index():
+    scores = np.array([[0.1, 0.9, 0.5, 0.9, -np.inf]])
+    assert top_k(scores, 3).tolist() == [[1, 3, 2]]
+
+
+def test_top_k_takes_the_lowest_indices_among_ties_at_the_kth_place():
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        scores = rng.integers(0, 3, size=(3, 12)).astype(float)
+        k = int(rng.integers(1, 13))
+        expected = [sorted(range(12), key=lambda j: (-row[j], j))[:k] for row in scores]
+        assert top_k(scores, k).tolist() == expected
+        assert top_k(scores, k).tolist() == top_k(scores, min(k + 1, 12))[:, :k].tolist()
+
+
+def test_exclude_seen_sets_played_cells_to_minus_infinity():
+    scores = np.zeros((2, 3))
+    exclude_seen(scores, sp.csr_matrix(np.array([[1, 0, 1], [0, 1, 0]])))
+    assert np.isneginf(scores).tolist() == [[True, False, True], [False, True, False]]
+
+
+def test_unit_rows_have_norm_one_and_zero_rows_stay_zero():
+    unit = unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    assert np.allclose(unit, [[0.6, 0.8], [0.0, 0.0]])
