@@ -1,7 +1,6 @@
 """Training time of all four models on the full dataset from a cold cache (target <= 3 min on
 2 cores). Run: python bench/train_time.py [--data DIR]"""
 import json
-import os
 import tempfile
 import time
 

@@ -6,11 +6,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
-from cli.output import TrainingBars, err, out, say
+from cli.output import TrainingBars, err, out, plain, say, table
 from engine import api
+from engine.errors import UsageError
 
 
 def open_engine(args) -> api.Engine:
@@ -25,37 +25,40 @@ def load_models(engine: api.Engine, names=None, retrain: bool = False) -> list[a
 # -- data -----------------------------------------------------------------------------------
 def data_info(args) -> int:
     summary = open_engine(args).summary()
-    table = Table(title=f"dataset {summary.source}")
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    for what, n in (("listeners", summary.listeners), ("artists", summary.artists), ("plays", summary.plays),
-                    ("tags", summary.tags), ("tag assignments", summary.tag_assignments),
-                    ("friend pairs", summary.friend_pairs)):
-        table.add_row(what, f"{n:,}")
-    out.print(table)
-    quirks = Table(title="quirks found (non-fatal)")
-    for column in ("file", "quirk", "count"):
-        quirks.add_column(column, justify="right" if column == "count" else "left")
-    for code, file, n in summary.quirks:
-        quirks.add_row(file, code, f"{n:,}")
-    out.print(quirks if summary.quirks else "no quirks found")
+    counts = (("listeners", summary.listeners), ("artists", summary.artists), ("plays", summary.plays),
+              ("tags", summary.tags), ("tag assignments", summary.tag_assignments),
+              ("friend pairs", summary.friend_pairs))
+    out.print(table(f"dataset {summary.source}", ("what", "count"), [(w, f"{n:,}") for w, n in counts],
+                    right=("count",)))
+    quirks = [(file, code, f"{n:,}") for code, file, n in summary.quirks]
+    out.print(table("quirks found (non-fatal)", ("file", "quirk", "count"), quirks, right=("count",))
+              if quirks else "no quirks found")
     return 0
 
 
+def _in_range(option: str, value: float, low: float, high: float) -> float:
+    if not low < value <= high:  # also refuses NaN
+        raise UsageError(f"{option} must be more than {low:g} and at most {high:g}, got {value:g}")
+    return value
+
+
 def fetch(args) -> int:
+    timeout = _in_range("--timeout", args.timeout, 0, 3600)
+    deadline = _in_range("--deadline", args.deadline, 0, 86400)
+    max_bytes = int(_in_range("--max-mb", args.max_mb, 0, 4096) * 2**20)
     with Progress(TextColumn("downloading"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("download", total=None)
         dest = api.fetch_dataset(Path(args.dest) if args.dest else None, url=args.url or api.dataset_url(),
-                                 timeout=args.timeout,
+                                 timeout=timeout, deadline=deadline, max_bytes=max_bytes,
                                  progress=lambda p: bar.update(task, completed=p.done_bytes, total=p.total_bytes))
-    out.print(f"dataset ready in {dest}")
+    out.print(plain(f"dataset ready in {dest}"))
     return 0
 
 
 def synth(args) -> int:
     dest = api.write_synthetic(args.dest, args.listeners, args.artists, args.genres, args.seed)
-    out.print(f"synthetic dataset written to {dest}")
+    out.print(plain(f"synthetic dataset written to {dest}"))
     return 0
 
 
@@ -75,14 +78,11 @@ def evaluate(args) -> int:
     if args.format == "json":
         print(json.dumps(report.as_dict(), indent=2))
         return 0
-    table = Table(title=f"hold-out evaluation ({report.holdout_listeners} listeners, full ranking)")
-    table.add_column("model")
-    for c in api.EVALUATION_COLUMNS:
-        table.add_column(c, justify="right")
-    for row in report.rows:
-        table.add_row(row["model"], *(f"{row[c]:.4f}" if c != "train_seconds" else f"{row[c]:.1f}"
-                                      for c in api.EVALUATION_COLUMNS))
-    out.print(table)
+    columns = api.EVALUATION_COLUMNS
+    rows = [(row["model"], *(f"{row[c]:.4f}" if c != "train_seconds" else f"{row[c]:.1f}" for c in columns))
+            for row in report.rows]
+    out.print(table(f"hold-out evaluation ({report.holdout_listeners} listeners, full ranking)",
+                    ("model", *columns), rows, right=columns))
     r = report.ranking_rmse
     out.print(f"ranking RMSE on held-out normalised weights: {r['ranking']:.4f} "
               f"(per-listener mean: {r['per_listener_mean']:.4f})")
@@ -99,12 +99,9 @@ def search(args) -> int:
         print(json.dumps(results, ensure_ascii=False))
         return 0
     for item in results:
-        table = Table(title=f"search: {item['query']}")
-        for column in ("artist_id", "name", "score"):
-            table.add_column(column)
-        for r in item["results"]:
-            table.add_row(str(r["artist_id"]), r["name"], f"{r['score']:.1f}")
-        out.print(table if item["results"] else f"no artist matches {item['query']!r}")
+        rows = [(r["artist_id"], r["name"], f"{r['score']:.1f}") for r in item["results"]]
+        out.print(table(f"search: {item['query']}", ("artist_id", "name", "score"), rows) if rows
+                  else plain(f"no artist matches {item['query']!r}"))
     return 0
 
 
@@ -117,13 +114,10 @@ def neighbours(args) -> int:
     if args.format == "json":
         print(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         return 0
-    out.print(Text.assemble((result.name, "bold"), f" ({result.genre}) in the {result.model} space; nearest "
-                            f"genres: {', '.join(f'{g} {s:.2f}' for g, s in result.nearest_genres)}"))
+    genres = ", ".join(f"{g} {s:.2f}" for g, s in result.nearest_genres)
+    out.print(Text.assemble(plain(result.name).stylize("bold"),
+                            plain(f" ({result.genre}) in the {result.model} space; nearest genres: {genres}")))
     for measure in ("cosine", "dot"):
-        table = Table(title=measure)
-        for column in ("artist", "genre", "score", "same genre"):
-            table.add_column(column)
-        for n in getattr(result, measure):
-            table.add_row(n.name, n.genre, f"{n.score:.3f}", "yes" if n.same_genre else "")
-        out.print(table)
+        rows = [(n.name, n.genre, f"{n.score:.3f}", "yes" if n.same_genre else "") for n in getattr(result, measure)]
+        out.print(table(measure, ("artist", "genre", "score", "same genre"), rows))
     return 0

@@ -3,14 +3,23 @@
 Every user error is one line on stderr and exit code 2; no tracebacks."""
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 
 from engine.errors import CratedigError
+
+
+def _terminated(signum, frame):
+    # SIGTERM as an exception: `finally` blocks run, so temporary files are removed.
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
     from cli.parser import build_parser
 
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
         if args.command is None:

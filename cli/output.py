@@ -3,52 +3,52 @@ files written whole or not at all."""
 from __future__ import annotations
 
 import io
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
 
-from engine.api import write_atomically
-from engine.errors import UsageError
+from engine.api import output_target, write_output
+from engine.errors import printable
 
 err = Console(stderr=True)
 out = Console()
 
 
 def say(message: str) -> None:
-    """A plain line on stderr (no wrapping, no markup: names may hold brackets)."""
-    print(message, file=sys.stderr, flush=True)
+    """A plain line on stderr (no wrapping, no markup, control characters made visible)."""
+    print(printable(message), file=sys.stderr, flush=True)
 
 
-def check_output(path: str | None) -> Path | None:
-    """Fail before any work when the output cannot be written."""
-    if path is None:
-        return None
-    target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"--output {path} is a directory")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"--output {path}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise UsageError(f"--output {path}: directory {parent} is not writable")
-    return target
+def plain(value: object) -> Text:
+    """Data (names, tags, paths, queries) as rich text that is never read as markup."""
+    return Text(printable(str(value)))
+
+
+def table(title: str, columns: list[str] | tuple[str, ...], rows, right: tuple[str, ...] = ()) -> Table:
+    """A rich table whose title and cells are all plain text; `right` names right-aligned columns."""
+    result = Table(title=plain(title))
+    for column in columns:
+        result.add_column(column, justify="right" if column in right else "left")
+    for row in rows:
+        result.add_row(*(plain(cell) for cell in row))
+    return result
+
+
+def check_output(name: str | None) -> Path | None:
+    """Where the output goes (None: stdout); fails before any work when it cannot be written."""
+    return None if name is None else output_target(name)
 
 
 def emit(text: str, output: Path | None) -> None:
-    """`text` to stdout, or to `output` atomically (a temp file beside it, renamed into place)."""
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        write_atomically(output, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write --output {output}: {exc.strerror or exc}") from None
-    say(f"wrote {output}")
+    """`text` to stdout, or to `output` whole or not at all."""
+    write_output(output, text)
+    if output is not None:
+        say(f"wrote {output}")
 
 
 def rendered(renderable: Any, width: int = 140) -> str:

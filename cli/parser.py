@@ -21,6 +21,13 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"K must be a whole number, got {text!r}") from None
 
 
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
 def _add_data_options(parser: argparse.ArgumentParser, default=None) -> None:
     parser.add_argument("--data", metavar="DIR", default=default,
                         help="dataset directory (default: $CRATEDIG_DATA, then the user data dir)")
@@ -48,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = command("fetch", "download the official GroupLens zip", data=False)
     fetch.add_argument("--dest", metavar="DIR", help="where to put it (default: the user data dir)")
     fetch.add_argument("--url", help="archive URL (default: $CRATEDIG_DATA_URL, then GroupLens)")
-    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds without data before giving up")
+    fetch.add_argument("--timeout", type=_number, default=30.0, help="seconds without data before giving up")
+    fetch.add_argument("--deadline", type=_number, default=600.0, help="seconds for the whole download")
+    fetch.add_argument("--max-mb", type=_number, default=32.0, help="largest download accepted, in MB")
 
     synth = command("synth", "write a synthetic dataset in the HetRec format", data=False)
     synth.add_argument("dest", metavar="DIR")

@@ -9,10 +9,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from rich.table import Table
-
 from cli.commands import load_models, open_engine
-from cli.output import check_output, emit, rendered, say
+from cli.output import check_output, emit, rendered, say, table
 from engine import api
 from engine.errors import UsageError
 
@@ -69,14 +67,33 @@ def _all_listeners_csv(engine: api.Engine, retriever: str, ranked: bool, k: int)
     return buffer.getvalue()
 
 
+MAX_LINE_BYTES = 64 * 1024
+MAX_LINES = 100_000
+#: per-line problems reported one by one; beyond these, a count
+MAX_REPORTED = 5
+
+
 def _liked_lines(path: Path) -> Iterator[tuple[int, Any, list | None, str | None]]:
-    """(line number, id, liked list or None, problem or None) per non-blank line."""
+    """(line number, id, liked list or None, problem or None) per non-blank line. Lines longer than
+    MAX_LINE_BYTES or more than MAX_LINES of them stop the read with one error."""
     try:
-        handle = open(path, encoding="utf-8", errors="replace")
+        handle = open(path, "rb")
     except OSError as exc:
         raise UsageError(f"--liked-file {path}: {exc.strerror or exc}") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
+        for number in range(1, MAX_LINES + 2):
+            try:
+                raw = handle.readline(MAX_LINE_BYTES + 1)
+            except OSError as exc:
+                raise UsageError(f"--liked-file {path}: {exc.strerror or exc}") from None
+            if not raw:
+                return
+            if number > MAX_LINES:
+                raise UsageError(f"--liked-file {path}: more than {MAX_LINES:,} lines")
+            if len(raw) > MAX_LINE_BYTES:
+                raise UsageError(f"--liked-file {path}, line {number}: longer than {MAX_LINE_BYTES:,} bytes "
+                                 "(expected one JSON object per line)")
+            line = raw.decode("utf-8", errors="replace")
             if not line.strip():
                 continue
             try:
@@ -102,13 +119,15 @@ def _liked_file_csv(engine: api.Engine, path: Path, retriever: str, ranked: bool
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "rank", "artist_id", "artist_name", "score"])
-    answered = 0
+    answered = skipped = 0
     for number, ident, _, problem in lines:
         result = next(answers) if problem is None else None
         if isinstance(result, UsageError):
             problem = str(result)
         if problem is not None:
-            say(f"{path}, line {number}: {problem}; skipped")
+            skipped += 1
+            if skipped <= MAX_REPORTED:
+                say(f"{path}, line {number}: {problem}; skipped")
             continue
         for hit in result.liked:
             say(f"line {number}: liked {hit.name} (artist {hit.artist_id})")
@@ -118,6 +137,8 @@ def _liked_file_csv(engine: api.Engine, path: Path, retriever: str, ranked: bool
             score = s.ranking_score if s.ranking_score is not None else s.retrieval_score
             writer.writerow([ident, s.rank_after, s.artist_id, s.name, f"{score:.6g}"])
         answered += 1
+    if skipped > MAX_REPORTED:
+        say(f"{path}: {skipped - MAX_REPORTED:,} more lines skipped ({skipped:,} in all)")
     if answered == 0:
         raise UsageError(f"--liked-file {path}: no line could be answered")
     return buffer.getvalue()
@@ -128,12 +149,9 @@ def _recommendations_text(result: api.Recommendations, fmt: str) -> str:
         return json.dumps({"retriever": result.retriever, "ranked": result.ranked, "unknown": result.unknown,
                            "liked": [asdict(h) for h in result.liked],
                            "suggestions": [asdict(s) for s in result.suggestions]}, indent=2) + "\n"
-    table = Table(title=f"{result.retriever} then ranked" if result.ranked else f"{result.retriever}")
-    for column in ("#", "move", "artist", "genre", "ranking", "retrieval", "reason"):
-        table.add_column(column, justify="right" if column in ("#", "move", "ranking", "retrieval") else "left")
-    for s in result.suggestions:
-        move = s.movement
-        table.add_row(str(s.rank_after), f"↑{move}" if move > 0 else (f"↓{-move}" if move < 0 else "="),
-                      s.name, s.genre, "-" if s.ranking_score is None else f"{s.ranking_score:.3f}",
-                      f"{s.retrieval_score:.3f}", s.reason)
-    return rendered(table)
+    rows = [(s.rank_after, f"↑{s.movement}" if s.movement > 0 else (f"↓{-s.movement}" if s.movement < 0 else "="),
+             s.name, s.genre, "-" if s.ranking_score is None else f"{s.ranking_score:.3f}", f"{s.retrieval_score:.3f}",
+             s.reason) for s in result.suggestions]
+    return rendered(table(f"{result.retriever} then ranked" if result.ranked else result.retriever,
+                          ("#", "move", "artist", "genre", "ranking", "retrieval", "reason"), rows,
+                          right=("#", "move", "ranking", "retrieval")))

@@ -4,26 +4,26 @@ get its models, and answer requests with typed results (engine.serving.results).
 Serving is NumPy over cached arrays; TensorFlow is imported only if a model must be trained."""
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
-from engine.data import fetch, synthetic
 from engine.data.dataset import Dataset, load_dataset
+from engine.data.fetch import dataset_url, fetch_dataset
+from engine.data.synthetic import ensure_demo_data, write_synthetic
 from engine.errors import UsageError
 from engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
 from engine.evaluation.report import EvaluationReport, evaluate, load_report, save_report
-from engine.files import atomic_write_bytes
+from engine.files import output_target, write_output
 from engine.models.base import Recommender
 from engine.models.pipeline import MAX_K, Recommended, check_k, recommend
 from engine.models.query import Query, liked_query, listeners_query
 from engine.models.registry import (DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RANKERS, RETRIEVERS, check_model,
                                     parse_model_names)
 from engine.paths import default_data_dir, resolve_data_dir
-from engine.progress import DownloadProgress, ProgressFn, TrainProgress
+from engine.progress import DownloadProgress, ProgressFn, TrainProgress  # noqa: F401 (for front ends)
 from engine.serving.catalog import Catalog
 from engine.serving.neighbours import ModelSpace
 from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, Exclusions, ListenerBatch,
@@ -33,7 +33,7 @@ from engine.training.cache import ModelCache
 from engine.training.store import ModelStore, NoticeFn, TrainConfig
 
 __all__ = ["Engine", "Stages", "stages_for", "locate_data", "dataset_present", "fetch_dataset", "dataset_url",
-           "default_data_dir", "write_synthetic", "write_atomically", "check_k", "check_model", "parse_model_names", "MAX_K", "MAX_LIKED",
+           "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model", "parse_model_names", "MAX_K", "MAX_LIKED",
            "MODEL_NAMES", "RETRIEVERS", "DEFAULT_RETRIEVER", "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary",
            "DatasetSummary", "DownloadProgress", "EvaluationReport", "Exclusions", "ListenerBatch",
            "ListenerSummary", "Neighbours", "Recommendations", "TrainProgress", "TrainedModel"]
@@ -46,37 +46,12 @@ MODEL_NAMES = tuple(MODELS)
 def locate_data(data: str | Path | None = None, demo: bool = False) -> Path:
     """The dataset directory: the demo data (made on first use), else `data`, else $CRATEDIG_DATA,
     else the user data dir."""
-    return synthetic.ensure_demo_data() if demo else resolve_data_dir(data)
+    return ensure_demo_data() if demo else resolve_data_dir(data)
 
 
 def dataset_present(directory: Path) -> bool:
     """Whether `directory` looks like it holds the dataset (cheap: no loading)."""
     return (Path(directory) / "user_artists.dat").is_file()
-
-
-def dataset_url() -> str:
-    return fetch.dataset_url()
-
-
-def fetch_dataset(dest: Path | None = None, url: str | None = None, timeout: float = 30.0,
-                  progress: Callable[[DownloadProgress], None] | None = None,
-                  cancel: threading.Event | None = None) -> Path:
-    """Download, validate and install the official zip at `dest` (default: the user data dir)."""
-    return fetch.fetch_dataset(dest, url=url, timeout=timeout, progress=progress, cancel=cancel)
-
-
-def write_synthetic(dest: str | Path, listeners: int, artists: int, genres: int, seed: int) -> Path:
-    """A synthetic dataset in the HetRec format at `dest`."""
-    for name, value in (("listeners", listeners), ("artists", artists), ("genres", genres)):
-        if value < 1:
-            raise UsageError(f"--{name} must be at least 1")
-    spec = synthetic.SyntheticSpec(listeners=listeners, artists=artists, genres=genres, seed=seed)
-    return synthetic.generate(dest, spec)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """`text` (UTF-8) into `path` whole or not at all: a temp file beside it, renamed into place."""
-    atomic_write_bytes(Path(path), lambda handle: handle.write(text.encode("utf-8")))
 
 
 @dataclass(frozen=True)
@@ -210,9 +185,11 @@ class Engine:
         for start in range(0, self.dataset.n_listeners, batch):
             listeners = np.arange(start, min(start + batch, self.dataset.n_listeners))
             found = self._pipeline(listeners_query(self.dataset, listeners), k, stages, None)
+            given = found.artists >= 0  # -1: the listener has played everything else
             yield ListenerBatch(self.dataset.listener_ids[listeners].tolist(),
-                                self.dataset.artist_ids[found.artists].tolist(),
-                                self.dataset.artist_names[found.artists].tolist(), found.scores.tolist())
+                                [self.dataset.artist_ids[a[g]].tolist() for a, g in zip(found.artists, given)],
+                                [self.dataset.artist_names[a[g]].tolist() for a, g in zip(found.artists, given)],
+                                [s[g].tolist() for s, g in zip(found.scores, given)])
 
     def _stages(self, retriever: str, rank: bool) -> Stages:
         return Stages(check_model(retriever, "retriever"), DEFAULT_RANKER if rank else None)

@@ -4,8 +4,18 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def printable(text: str) -> str:
+    """`text` safe to show on one line of a terminal: control characters (ESC, BEL, newlines...)
+    written out as escapes instead of acting on the terminal."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(text))
+
+
 class CratedigError(Exception):
-    """Base class: something the user can fix, reported in one line (CLI exit code 2)."""
+    """Base class: something the user can fix, reported in one line (CLI exit code 2). Its text
+    is printable: input echoed in a message cannot act on the terminal."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class DataError(CratedigError):
@@ -29,3 +39,7 @@ class UsageError(CratedigError):
 
 class CacheError(CratedigError):
     """A cache file is corrupt or unreadable; callers rebuild it."""
+
+
+class CacheLocationError(CratedigError):
+    """The cache directory cannot hold trained models (not a directory, not writable)."""

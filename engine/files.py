@@ -1,22 +1,113 @@
-"""Writing files whole or not at all."""
+"""Writing files whole or not at all, output targets as a well-behaved Unix tool treats them, and
+sweeping up after writers that were killed."""
 from __future__ import annotations
 
 import os
+import re
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from engine.errors import UsageError
 
-def atomic_write_bytes(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Call `write(fileobj)` on a temp file next to `path`, fsync, then rename it over `path`."""
+
+def _default_mode() -> int:
+    """What a new file's mode would be: 0o666 less the umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def atomic_write_bytes(path: Path, write: Callable[[BinaryIO], object], mode: int | None = None) -> None:
+    """Call `write(fileobj)` on a temp file next to `path`, fsync, then rename it over `path`. The
+    file gets `mode`, else the mode of the file it replaces, else the umask's default."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if mode is None:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _default_mode()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.pid{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_TEMPORARY = re.compile(r"^\..*\.pid(\d+)\.[^.]*\.tmp$")
+
+
+def remove_stale_temporaries(directory: Path) -> None:
+    """Delete temp files `atomic_write_bytes` left in `directory` when its process was killed
+    (kill -9 skips every cleanup); a live process's temp files are left alone."""
+    try:
+        names = [p for p in directory.iterdir() if _TEMPORARY.match(p.name)]
+    except OSError:
+        return
+    for path in names:
+        pid = int(_TEMPORARY.match(path.name).group(1))
+        if pid != os.getpid() and not alive(pid):
+            path.unlink(missing_ok=True)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def output_target(name: str) -> Path | None:
+    """Where `--output NAME` writes: None for "-" (stdout); else the path, symlinks followed.
+    Raises UsageError, before any work, when it cannot be written: a directory, a missing or
+    unwritable folder, a read-only file, a socket."""
+    if name == "-":
+        return None
+    path = Path(name)
+    try:
+        target = path.resolve() if path.is_symlink() else path
+        if target.exists():
+            kind = target.stat().st_mode
+            if stat.S_ISDIR(kind):
+                raise UsageError(f"--output {name} is a directory")
+            if stat.S_ISSOCK(kind):
+                raise UsageError(f"--output {name} is a socket")
+            if stat.S_ISREG(kind) and not (kind & 0o222 and os.access(target, os.W_OK)):
+                raise UsageError(f"--output {name} is read-only")
+            return target
+        parent = target.parent if str(target.parent) else Path(".")
+        if not parent.is_dir():
+            raise UsageError(f"--output {name}: directory {parent} does not exist")
+        if not os.access(parent, os.W_OK):
+            raise UsageError(f"--output {name}: directory {parent} is not writable")
+    except OSError as exc:
+        raise UsageError(f"--output {name}: {exc.strerror or exc}") from None
+    return target
+
+
+def write_output(target: Path | None, text: str) -> None:
+    """`text` to stdout (None), into a FIFO or device as it is, or into a regular file whole or not
+    at all, keeping that file's mode."""
+    data = text.encode("utf-8")
+    if target is None:
+        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+            with open(target, "wb") as handle:  # a FIFO or a device: there is nothing to replace
+                handle.write(data)
+            return
+        remove_stale_temporaries(target.parent)
+        atomic_write_bytes(target, lambda handle: handle.write(data))
+    except OSError as exc:
+        raise UsageError(f"cannot write --output {target}: {exc.strerror or exc}") from None

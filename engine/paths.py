@@ -6,6 +6,8 @@ from pathlib import Path
 
 import platformdirs
 
+from engine.errors import UsageError
+
 APP_NAME = "cratedig"
 DATASET_DIRNAME = "hetrec2011-lastfm-2k"
 
@@ -21,11 +23,12 @@ def default_data_dir() -> Path:
 
 def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
     """The dataset directory: the explicit one, else $CRATEDIG_DATA, else the user data dir."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("CRATEDIG_DATA")
-    if env:
-        return Path(env).expanduser()
+    for given, source in ((explicit, "--data"), (os.environ.get("CRATEDIG_DATA"), "CRATEDIG_DATA")):
+        if given:
+            try:
+                return Path(given).expanduser()
+            except RuntimeError:  # "~nosuchuser/..."
+                raise UsageError(f"{source} {given}: no such user's home directory") from None
     return default_data_dir()
 
 
@@ -38,5 +41,8 @@ def cache_dir() -> Path:
     """Root of the model cache: $CRATEDIG_CACHE, else the platformdirs user cache dir."""
     env = os.environ.get("CRATEDIG_CACHE")
     if env:
-        return Path(env).expanduser()
+        try:
+            return Path(env).expanduser()
+        except RuntimeError:
+            raise UsageError(f"CRATEDIG_CACHE {env}: no such user's home directory") from None
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

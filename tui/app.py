@@ -9,6 +9,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from assets import stylesheet
+from engine.errors import printable
 from tui.messages import OpenArtist
 from tui.screens.chat import ChatScreen
 
@@ -40,6 +41,11 @@ class CratedigApp(App):
             self.load_engine()
         else:
             self.engine_ready()
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Notifications carry data (names, paths, prompts): never markup, control characters visible."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
 
     @property
     def conversation(self):

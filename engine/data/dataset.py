@@ -122,7 +122,9 @@ class Dataset:
 def _index_of(sorted_ids: np.ndarray, value: int) -> int | None:
     try:
         value = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not -(2**63) <= value < 2**63:
         return None
     i = int(np.searchsorted(sorted_ids, value))
     return i if i < len(sorted_ids) and sorted_ids[i] == value else None
@@ -170,7 +172,11 @@ def _tag_times(taggings: pd.DataFrame, timestamps: pd.DataFrame | None, quirks: 
 def load_dataset(directory: str | Path) -> Dataset:
     """Load and validate a HetRec Last.FM directory. Raises DataError on a fatal problem."""
     directory = Path(directory)
-    if not directory.is_dir():
+    try:
+        found = directory.is_dir()
+    except OSError as exc:
+        raise DataError(directory, f"cannot open the dataset directory: {exc.strerror or exc}") from None
+    if not found:
         raise DataError(directory, "dataset directory not found (run `cratedig fetch` or pass --data DIR)")
     quirks = QuirkLog()
     tables = {spec.name: readers.read_table(directory, spec, quirks) for spec in readers.ALL_FILES}

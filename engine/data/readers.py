@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,11 @@ TAGGING_TIMES = FileSpec(
     may_be_empty=True,
 )
 ALL_FILES = (ARTISTS, TAGS, PLAYS, FRIENDS, TAGGINGS, TAGGING_TIMES)
+#: the range every numeric column must be in: ids are non-negative 32-bit numbers; play counts and
+#: timestamps (milliseconds) are far below these bounds in any real file
+RANGES = {"id": (0, 2**31 - 1), "userID": (0, 2**31 - 1), "artistID": (0, 2**31 - 1), "tagID": (0, 2**31 - 1),
+          "friendID": (0, 2**31 - 1), "weight": (-10**12, 10**12), "timestamp": (-10**14, 10**14),
+          "day": (-2**31, 2**31 - 1), "month": (-2**31, 2**31 - 1), "year": (-2**31, 2**31 - 1)}
 
 
 @dataclass
@@ -110,7 +116,11 @@ def _check_header(header: str, spec: FileSpec, path: Path) -> None:
 def read_table(directory: Path, spec: FileSpec, quirks: QuirkLog) -> pd.DataFrame | None:
     """Read one file into a DataFrame (numeric columns as int64), or None if optional and absent."""
     path = directory / spec.name
-    if not path.is_file():
+    try:
+        present = path.is_file()
+    except OSError as exc:
+        raise DataError(path, f"cannot open: {exc.strerror or exc}") from None
+    if not present:
         if spec.required:
             raise DataError(path, "file not found (is this the hetrec2011-lastfm-2k directory?)")
         return None
@@ -123,15 +133,33 @@ def read_table(directory: Path, spec: FileSpec, quirks: QuirkLog) -> pd.DataFram
     text = _decode(raw, spec, quirks)
     header, _, rest = text.partition("\n")
     _check_header(header, spec, path)
-    fast = _parse_clean_numeric(rest, spec)
-    if fast is not None:
-        return fast
-    return _parse_checked(rest, spec, path, quirks)
+    frame = _parse_clean_numeric(rest, spec)
+    if frame is None:
+        frame = _parse_checked(rest, spec, path, quirks)
+    _check_ranges(frame, spec, path)
+    return frame
+
+
+def _check_ranges(frame: pd.DataFrame, spec: FileSpec, path: Path) -> None:
+    """Every numeric value within RANGES, else a DataError naming the line and the column."""
+    for column in spec.numeric:
+        low, high = RANGES[column]
+        values = frame[column].to_numpy()
+        bad = (values < low) | (values > high)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise DataError(path, f"column {column}: {values[i]} is out of range ({low:,} to {high:,})",
+                            line=int(frame["_line"].iat[i]))
+
+
+_NOT_PLAIN_INTEGERS = re.compile(r"[^0-9\t\n-]")
 
 
 def _parse_clean_numeric(body: str, spec: FileSpec) -> pd.DataFrame | None:
     """Fast path for all-numeric files with no oddities; None sends the file to the checked path."""
     if len(spec.numeric) != len(spec.columns) or not body.endswith("\n") or "\n\n" in body or not body.strip():
+        return None
+    if _NOT_PLAIN_INTEGERS.search(body):  # "1e30", "nan", "1.5": the checked path names the line
         return None
     try:
         frame = pd.read_csv(io.StringIO(body), sep="\t", header=None, names=list(spec.columns),
@@ -177,12 +205,19 @@ def _parse_checked(text: str, spec: FileSpec, path: Path, quirks: QuirkLog) -> p
         dtype=str, quoting=csv.QUOTE_NONE, na_filter=False, engine="c",
     )
     for column in spec.numeric:
-        values = pd.to_numeric(frame[column].str.strip(), errors="coerce")
-        bad = values.isna().to_numpy() | (values.to_numpy(dtype=float) % 1 != 0)
+        values = pd.to_numeric(frame[column].str.strip(), errors="coerce").to_numpy(dtype=float)
+        finite = np.isfinite(values)
+        bad = ~finite | (np.floor(np.where(finite, values, 0.0)) != np.where(finite, values, 0.0))
         if bad.any():
             i = int(np.argmax(bad))
             raise DataError(path, f"column {column}: {frame[column].iat[i][:40]!r} is not a whole number",
                             line=int(line_numbers[i]))
+        low, high = RANGES[column]
+        outside = (values < low) | (values > high)
+        if outside.any():
+            i = int(np.argmax(outside))
+            raise DataError(path, f"column {column}: {frame[column].iat[i][:40]!r} is out of range "
+                                  f"({low:,} to {high:,})", line=int(line_numbers[i]))
         frame[column] = values.astype(np.int64)
     frame["_line"] = line_numbers
     return frame

@@ -6,11 +6,16 @@ log-normal like the real ones; listeners tag some of their artists with the arti
 sometimes a mood tag). Fully vectorised, so it scales to Last.fm-360K size."""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from engine.errors import UsageError
 
 GENRES = ("rock", "pop", "electronic", "hip-hop", "jazz", "metal", "folk", "post-rock", "soul",
           "punk", "classical", "reggae", "ambient", "indie", "blues", "country", "synthpop",
@@ -142,25 +147,50 @@ def generate(dest: Path | str, spec: SyntheticSpec = SyntheticSpec()) -> Path:
     return dest
 
 
+#: synth's bounds: below these the data is too small to load and train on, above them too big for one machine
+LIMITS = {"listeners": (2, 2_000_000), "artists": (10, 1_000_000), "genres": (1, len(GENRES)), "seed": (0, 2**32 - 1)}
+
+
+def write_synthetic(dest: str | Path, listeners: int, artists: int, genres: int, seed: int) -> Path:
+    """A synthetic dataset in the HetRec format in a new (or empty) folder `dest`; UsageError for
+    sizes out of LIMITS or a destination that holds anything."""
+    for name, value in (("listeners", listeners), ("artists", artists), ("genres", genres), ("seed", seed)):
+        low, high = LIMITS[name]
+        if not low <= value <= high:
+            raise UsageError(f"--{name} must be between {low:,} and {high:,}, got {value:,}")
+    dest = Path(dest)
+    try:
+        if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+            raise UsageError(f"{dest} already exists and is not an empty folder; choose a new one")
+        spec = SyntheticSpec(listeners=listeners, artists=artists, genres=genres, seed=seed)
+        return generate_into_new(dest, spec)
+    except OSError as exc:
+        raise UsageError(f"cannot write the synthetic dataset to {dest}: {exc.strerror or exc}") from None
+
+
 DEMO_SPEC = SyntheticSpec(listeners=400, artists=2000, genres=16, seed=7)
+
+
+def generate_into_new(dest: Path, spec: SyntheticSpec) -> Path:
+    """`generate` into a temp folder beside `dest`, then rename it to `dest` (absent or an empty
+    folder): a crash leaves no half-written dataset, and nothing already there is touched."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        generate(work, spec)
+        if dest.is_dir():
+            dest.rmdir()  # empty, else OSError: the caller said it must be
+        os.replace(work, dest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return dest
 
 
 def ensure_demo_data(dest: Path | None = None) -> Path:
     """The demo dataset directory, generated (atomically) if it is not there yet."""
-    import os
-    import shutil
-    import tempfile
-
     from engine.paths import demo_data_dir
 
     dest = Path(dest) if dest is not None else demo_data_dir()
     if (dest / "user_artists.dat").exists():
         return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-    try:
-        generate(work, DEMO_SPEC)
-        os.replace(work, dest)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return dest
+    return generate_into_new(dest, DEMO_SPEC)

@@ -23,13 +23,14 @@ def ranking_metrics(recommended: np.ndarray, relevant: sp.csr_matrix, n_items: i
     k = recommended.shape[1]
     n_relevant = np.diff(relevant.indptr)
     rows = np.flatnonzero(n_relevant > 0)
-    hits = np.asarray(relevant[rows[:, None], recommended[rows]].todense()) > 0
+    given = recommended[rows] >= 0  # -1: nothing left to recommend in that place
+    hits = (np.asarray(relevant[rows[:, None], np.maximum(recommended[rows], 0)].todense()) > 0) & given
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
     ideal_len = np.minimum(n_relevant[rows], k)
     idcg = np.cumsum(discounts)[ideal_len - 1]
     recall = hits.sum(1) / ideal_len
     ndcg = (hits * discounts).sum(1) / idcg
-    coverage = len(np.unique(recommended[rows])) / n_items
+    coverage = len(np.unique(recommended[rows][given])) / n_items
     return Metrics(float(recall.mean()), float(ndcg.mean()), float(hits.any(1).mean()), coverage)
 
 

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from engine.data.dataset import Dataset
-from engine.data.split import Split, holdout_split
+from engine.data.split import MIN_ARTISTS_TO_SPLIT, Split, holdout_split
+from engine.errors import UsageError
 from engine.evaluation.metrics import evaluated_listeners, measure, rmse
 from engine.models.base import Ranker, Recommender, Retriever
 from engine.models.pipeline import recommend
@@ -69,6 +70,9 @@ def evaluate(dataset: Dataset, config: TrainConfig | None = None, cache: ModelCa
     """Train (or load) every model on the seeded split and measure it with full ranking: each
     retriever alone, each ranker on `retriever`'s candidates, then the baselines."""
     split = holdout_split(dataset, seed=seed)
+    if len(split.test_listener) == 0:
+        raise UsageError(f"too few plays to evaluate: a listener needs at least {MIN_ARTISTS_TO_SPLIT} artists "
+                         "to have some held out, and none has")
     models = ModelStore(split.train, config, cache).get(list(MODELS) + list(BASELINES), progress, notice)
     rows = []
     for name in MODELS:

@@ -42,6 +42,10 @@ class Recommender(ABC):
         self.train_seconds = time.perf_counter() - start
         return self
 
+    @classmethod
+    def check_trainable(cls, dataset: Dataset) -> None:
+        """Raise UsageError, before any training, if `dataset` is too small for this model."""
+
     @abstractmethod
     def _fit(self, dataset: Dataset, progress: ProgressFn | None, strategy: Any,
              upstream: dict[str, "Recommender"]) -> None: ...

@@ -33,7 +33,8 @@ def check_k(k: int, what: str = "K") -> int:
 @dataclass(frozen=True)
 class Recommended:
     """Per query row, the final top k best first: artist indices and both stages' scores.
-    `retrieval_rank` is each artist's 0-based place in the retriever's order."""
+    `retrieval_rank` is each artist's 0-based place in the retriever's order. A row with fewer
+    artists left to suggest (a listener who has played them all) ends in artist -1 entries."""
 
     artists: np.ndarray
     retrieval_scores: np.ndarray
@@ -80,10 +81,13 @@ def _recommend_rows(retriever: Retriever, ranker: Ranker | None, query: Query, k
     candidates = top_k(scores, max(1, min(wanted, scores.shape[1] - blocked)))
     retrieval = np.take_along_axis(scores, candidates, axis=1)
     if ranker is None:
-        order = np.broadcast_to(np.arange(candidates.shape[1]), candidates.shape)[:, :k]
-        return Recommended(candidates[:, :k], retrieval[:, :k], np.array(order), None)
-    ranking = ranker.score(query, candidates)
-    # Stable sort: equal ranking scores keep their retrieval order.
-    order = np.argsort(-ranking, axis=1, kind="stable")[:, :k]
-    return Recommended(np.take_along_axis(candidates, order, axis=1), np.take_along_axis(retrieval, order, axis=1),
-                       order, np.take_along_axis(ranking, order, axis=1))
+        order = np.array(np.broadcast_to(np.arange(candidates.shape[1]), candidates.shape)[:, :k])
+        ranking = None
+    else:
+        ranking = np.where(np.isneginf(retrieval), -np.inf, ranker.score(query, candidates))
+        # Stable sort: equal ranking scores keep their retrieval order.
+        order = np.argsort(-ranking, axis=1, kind="stable")[:, :k]
+        ranking = np.take_along_axis(ranking, order, axis=1)
+    retrieval = np.take_along_axis(retrieval, order, axis=1)
+    artists = np.where(np.isneginf(retrieval), -1, np.take_along_axis(candidates, order, axis=1))
+    return Recommended(artists, retrieval, order, ranking)

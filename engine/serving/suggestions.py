@@ -25,12 +25,12 @@ def describe(query: Query, recommended: Recommended, models: dict[str, Recommend
         elif name == ranker:
             scores[name] = recommended.ranking_scores
         else:
-            scores[name] = query.scores(model, artists)
+            scores[name] = query.scores(model, np.maximum(artists, 0))  # -1: nothing left to suggest
     rows = []
     for row in range(len(query)):
         because = space.closest_in_history(query.history[row].indices, artists[row])
         rows.append([_suggestion(catalog, recommended, scores, row, pos, int(because[pos]))
-                     for pos in range(artists.shape[1])])
+                     for pos in range(artists.shape[1]) if artists[row, pos] >= 0])
     return rows
 
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from engine.data.dataset import Dataset
-from engine.errors import CacheError
+from engine.errors import CacheError, CacheLocationError
+from engine.files import remove_stale_temporaries
 from engine.models.base import Recommender
 from engine.models.registry import BASELINES, MODELS, model_class
 from engine.progress import ProgressFn
@@ -46,15 +47,21 @@ class ModelStore:
         return self.cache.path(name, model_key_params(name, self.config), self.dataset)
 
     def all_cached(self, names: list[str]) -> bool:
-        """Whether every named model has a cache file (no loading)."""
-        return all(name in BASELINES or self.path(name).exists() for name in names)
+        """Whether every named model, and every model it is built on, has a cache file (no loading)."""
+        needed = set(names)
+        while True:
+            more = {req for name in needed if name in MODELS for req in MODELS[name].requires} - needed
+            if not more:
+                break
+            needed |= more
+        return all(name in BASELINES or self.path(name).is_file() for name in needed)
 
     def cached(self, name: str, notice: NoticeFn | None = None,
                upstream: dict[str, Recommender] | None = None) -> Recommender | None:
         """The cached model for exactly this data, config and code, or None. A damaged file is
         reported through `notice` and treated as missing."""
         try:
-            loaded = self.cache.load(self.path(name))
+            loaded = self.cache.load(self.path(name), {"model": name, "data": self.dataset.fingerprint})
         except CacheError as exc:
             if notice:
                 notice(str(exc))
@@ -78,6 +85,11 @@ class ModelStore:
         (in the given tf.distribute strategy) and saved. Baselines are always fitted: they take
         milliseconds."""
         models: dict[str, Recommender] = {}
+        remove_stale_temporaries(self.cache.root / "models")  # what killed runs left half-written
+        if retrain or not self.all_cached(names):
+            self.cache.check_writable()  # fail now, not after minutes of training
+            for name in names:
+                model_class(name).check_trainable(self.dataset)
 
         def obtain(name: str) -> Recommender:
             if name in models:
@@ -90,9 +102,14 @@ class ModelStore:
             if model is None:
                 params = self.config.params(name)
                 model = MODELS[name](**params).fit(self.dataset, progress, strategy, upstream)
-                self.cache.save(self.path(name), model.to_arrays(),
-                                {"model": name, "params": params, "data": self.dataset.fingerprint,
-                                 "losses": model.losses, "train_seconds": model.train_seconds})
+                try:
+                    self.cache.save(self.path(name), model.to_arrays(),
+                                    {"model": name, "params": params, "data": self.dataset.fingerprint,
+                                     "losses": model.losses, "train_seconds": model.train_seconds})
+                except OSError as exc:
+                    raise CacheLocationError(f"cannot save {name} in the cache {self.cache.root}: "
+                                             f"{exc.strerror or exc}; set CRATEDIG_CACHE to a writable "
+                                             "directory") from None
             models[name] = model
             return model
 

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
-import os
 
-import numpy as np
 import pytest
 
 from cli.main import main
@@ -55,9 +52,9 @@ def test_bad_batch_arguments_exit_2_with_one_line_and_write_nothing(run, small_d
 
 def test_unwritable_output_directory_is_refused_before_any_work(run, small_data_dir, tmp_path, monkeypatch):
     # Root (as in CI) can write anywhere, so the permission answer is stubbed; the check is ours.
-    import cli.output
+    import engine.files
 
-    monkeypatch.setattr(cli.output.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(engine.files.os, "access", lambda path, mode: False)
     code, _, err = run("recommend", "--data", str(small_data_dir), "--all-listeners", "--format", "csv",
                        "--output", str(tmp_path / "x.csv"))
     assert code == 2 and "is not writable" in err

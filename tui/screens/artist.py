@@ -7,6 +7,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from tui.text import plain
+
 
 class ArtistScreen(ModalScreen[int | None]):
     """Dismisses with a listener id to become (Enter on a top listener), or None."""
@@ -29,9 +31,9 @@ class ArtistScreen(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         summary = self.engine.artist_summary(self.artist_id)
-        self.query_one("#artist-title", Static).update(f"{summary.name} — {summary.genre}")
-        self.query_one("#artist-facts", Static).update(
-            f"{summary.listeners} listeners · {summary.plays:,} plays · tags: {', '.join(summary.tags) or 'none'}")
+        self.query_one("#artist-title", Static).update(plain(f"{summary.name} — {summary.genre}"))
+        self.query_one("#artist-facts", Static).update(plain(
+            f"{summary.listeners} listeners · {summary.plays:,} plays · tags: {', '.join(summary.tags) or 'none'}"))
         listeners = self.query_one("#top-listeners", DataTable)
         listeners.add_columns("listener", "plays")
         for lid, plays in summary.top_listeners:
@@ -56,9 +58,10 @@ class ArtistScreen(ModalScreen[int | None]):
         table.clear()
         for measure in ("cosine", "dot"):
             for n in getattr(result, measure):
-                table.add_row(measure, n.name, n.genre, f"{n.score:.3f}", "same genre" if n.same_genre else "cross-genre")
+                table.add_row(measure, plain(n.name), plain(n.genre), f"{n.score:.3f}",
+                              "same genre" if n.same_genre else "cross-genre")
         genres = ", ".join(f"{g} ({s:.2f})" for g, s in result.nearest_genres)
-        table.border_title = f"neighbours in the {model} space · nearest genres: {genres}"
+        table.border_title = plain(f"neighbours in the {model} space · nearest genres: {genres}")
 
     def action_next_model(self) -> None:
         self.model_index = (self.model_index + 1) % len(self.engine.model_names)

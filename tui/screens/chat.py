@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 
+from tui.text import plain
 from tui.widgets.prompt import PromptInput
 from tui.widgets.replies import BotMessage, EvaluationTable, NeighboursTable, SuggestionsTable, UserMessage
 from tui.widgets.side_panel import SidePanel
@@ -43,7 +44,7 @@ class ChatScreen(Screen):
         with Horizontal(id="main"):
             yield VerticalScroll(id="conversation")
             yield SidePanel(id="side")
-        yield Static("starting …", id="status")
+        yield Static("starting …", id="status", markup=False)
         yield PromptInput(placeholder="Talk to the recommender… (F1 for help)", id="prompt")
         yield Footer()
 
@@ -55,7 +56,7 @@ class ChatScreen(Screen):
 
     # -- called by the app -------------------------------------------------------------------
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(plain(text))
 
     def engine_ready(self, engine: Engine) -> None:
         from engine.chat.conversation import Conversation

@@ -7,6 +7,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
+from tui.text import plain
+
 MAX_ROWS = 500
 
 
@@ -49,8 +51,8 @@ class ListenerPickerScreen(ModalScreen[int | None]):
             haystack = f"{row.listener_id} {' '.join(row.top_genres)} {' '.join(row.top_artists)}".casefold()
             if needle and needle not in haystack:
                 continue
-            table.add_row(str(row.listener_id), str(row.n_artists), ", ".join(row.top_genres),
-                          ", ".join(row.top_artists), key=str(row.listener_id))
+            table.add_row(str(row.listener_id), str(row.n_artists), plain(", ".join(row.top_genres)),
+                          plain(", ".join(row.top_artists)), key=str(row.listener_id))
             shown += 1
             if shown >= MAX_ROWS:
                 break

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
+from tui.text import plain
+
 
 class SetupScreen(ModalScreen[str | None]):
     """Dismisses with the directory to load, or None."""
@@ -28,7 +30,7 @@ class SetupScreen(ModalScreen[str | None]):
                          "from GroupLens (2.5 MB), or open a synthetic demo dataset that needs no "
                          "download. You can also quit and run `cratedig --data DIR`.", markup=False)
             yield ProgressBar(id="download-progress", show_eta=True)
-            yield Static("", id="setup-status")
+            yield Static("", id="setup-status", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Download dataset", id="download", variant="primary")
                 yield Button("Use demo data", id="demo")
@@ -73,6 +75,6 @@ class SetupScreen(ModalScreen[str | None]):
 
     def failed(self, message: str) -> None:
         self.query_one("#download", Button).disabled = False
-        self.query_one("#setup-status", Static).update(f"{message}. Check your connection and try again, "
-                                                       "or use the demo data.")
+        self.query_one("#setup-status", Static).update(
+            plain(f"{message}. Check your connection and try again, or use the demo data."))
         self.notify(message, severity="error")

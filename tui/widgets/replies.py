@@ -7,6 +7,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from tui.messages import OpenArtist
+from tui.text import plain
 
 
 class UserMessage(Static):
@@ -67,7 +68,7 @@ class SuggestionsTable(ArtistTable):
         self.add_columns(*columns)
         for s in suggestions:
             row = [str(s.rank_after), movement_label(s.movement) if s.ranking_score is not None else "",
-                   s.name, s.reason, s.genre, "-" if s.ranking_score is None else f"{s.ranking_score:.3f}",
+                   plain(s.name), plain(s.reason), plain(s.genre), "-" if s.ranking_score is None else f"{s.ranking_score:.3f}",
                    f"{s.retrieval_score:.3f}"]
             if self.all_scores:
                 row += [f"{s.model_scores[m]:.3f}" for m in models]
@@ -88,8 +89,8 @@ class NeighboursTable(ArtistTable):
     def on_mount(self) -> None:
         self.add_columns("#", "cosine", "genre", "", "dot", "genre ")
         for i, (c, d) in enumerate(zip(self.neighbours.cosine, self.neighbours.dot), start=1):
-            self.add_row(str(i), f"{c.name} ({c.score:.2f})", c.genre, "same" if c.same_genre else "cross",
-                         f"{d.name} ({d.score:.2f})", d.genre, key=str(c.artist_id))
+            self.add_row(str(i), plain(f"{c.name} ({c.score:.2f})"), plain(c.genre), "same" if c.same_genre else "cross",
+                         plain(f"{d.name} ({d.score:.2f})"), plain(d.genre), key=str(c.artist_id))
 
 
 class EvaluationTable(DataTable):
@@ -104,5 +105,5 @@ class EvaluationTable(DataTable):
 
         self.add_columns("model", *EVALUATION_COLUMNS)
         for row in self.report.rows:
-            self.add_row(row["model"], *(f"{row[c]:.3f}" if c != "train_seconds" else f"{row[c]:.0f}s"
+            self.add_row(plain(row["model"]), *(f"{row[c]:.3f}" if c != "train_seconds" else f"{row[c]:.0f}s"
                                          for c in EVALUATION_COLUMNS))

@@ -1,17 +1,18 @@
 """The conversation's state: who is listening, liked and disliked artists (removable)."""
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
+from tui.text import plain
+
 
 class ArtistChip(ListItem):
     def __init__(self, artist_id: int, name: str, which: str):
-        super().__init__(Label(name, markup=False))
+        super().__init__(Label(plain(name)))
         self.artist_id, self.which = artist_id, which
 
 
@@ -34,13 +35,13 @@ class SidePanel(Vertical):
         yield Static("", id="settings", markup=False)
 
     def show(self, state) -> None:
-        self.query_one("#who", Static).update(state.who)
+        self.query_one("#who", Static).update(plain(state.who))
         for which in ("liked", "disliked"):
             view = self.query_one(f"#{which}", ListView)
             view.clear()
             view.extend(ArtistChip(a.artist_id, a.name, which) for a in getattr(state, which))
         extra = f"leaving out: {', '.join(state.excluded_genres)}\n" if state.excluded_genres else ""
-        self.query_one("#settings", Static).update(f"{extra}retriever: {state.retriever} · k={state.k}")
+        self.query_one("#settings", Static).update(plain(f"{extra}retriever: {state.retriever} · k={state.k}"))
 
     def action_remove(self) -> None:
         for which in ("liked", "disliked"):

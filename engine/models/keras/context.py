@@ -17,7 +17,9 @@ class ArtistTokens(tf.keras.layers.Layer):
         super().__init__(**kwargs)
         vectorize = tf.keras.layers.TextVectorization(
             max_tokens=vocabulary_size, output_sequence_length=max_tokens)
-        vectorize.adapt(tf.constant(artist_texts))
+        # With no tag text at all (a dataset without tags), adapting finds no vocabulary and the
+        # lookup fails: give it one token that no artist has, so every artist gets the padding bag.
+        vectorize.adapt(tf.constant(artist_texts if any(t.strip() for t in artist_texts) else ["untagged"]))
         self.vocabulary_size = len(vectorize.get_vocabulary())
         ids = vectorize(tf.constant(artist_texts)).numpy()
         rows, cols = np.nonzero(ids > 0)  # 0 is padding

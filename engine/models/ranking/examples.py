@@ -21,7 +21,7 @@ from engine.data.split import Split
 from engine.models.base import Retriever
 from engine.models.pipeline import recommend
 from engine.models.query import liked_query, listeners_query
-from engine.models.ranking.features import RankingFeatures
+from engine.models.ranking.features import FEATURE_NAMES, RankingFeatures
 
 
 @dataclass(frozen=True)
@@ -93,24 +93,29 @@ def _newcomer_examples(probe: Retriever, split: Split, listeners: np.ndarray, n_
     nor labels: the probe was trained on them."""
     visible = split.train.history[listeners]
     keep = np.flatnonzero(np.diff(visible.indptr) > liked)
+    if len(keep) == 0:  # nobody has more than `liked` artists: no newcomer to make of them
+        empty = np.zeros(0, np.int64)
+        columns = _newcomer_columns(np.zeros((0, len(FEATURE_NAMES)), np.float32), empty, empty, np.zeros(0), empty)
+        return columns, sp.csr_matrix((0, visible.shape[1]), dtype=np.float32)
     named = [visible[r].indices[np.argsort(-visible[r].data, kind="stable")[:liked]] for r in keep]
     query = liked_query(visible.shape[1], named)
     candidates = recommend(probe, query, n_candidates, exclude=visible[keep]).artists
     per_row = candidates.shape[1]
     features = RankingFeatures(probe, split.train)(query, candidates)
     played = np.asarray(split.held_out()[np.repeat(listeners[keep], per_row), candidates.ravel()]).ravel()
-    n = candidates.size
-    columns = {
-        "features": features.reshape(n, -1),
-        "listener": np.repeat(np.arange(len(keep)), per_row).astype(np.int32),
-        "artist": candidates.ravel().astype(np.int32),
-        "mean_weight": np.repeat(listener_mean_weights(query.history), per_row),
-        "played": (played > 0).astype(np.float32),
-        "play_mask": np.ones(n, np.float32),
-        "target": np.zeros(n, np.float32),
-        "weight_mask": np.zeros(n, np.float32),
-    }
+    columns = _newcomer_columns(features.reshape(candidates.size, -1), np.repeat(np.arange(len(keep)), per_row),
+                                candidates.ravel(), np.repeat(listener_mean_weights(query.history), per_row), played)
     # Newcomer rows of the history, indexed after the listeners' own rows.
     history = sp.csr_matrix((query.history.data, query.history.indices, query.history.indptr),
                             shape=(len(keep), visible.shape[1]))
     return columns, history
+
+
+def _newcomer_columns(features: np.ndarray, listener: np.ndarray, artist: np.ndarray, mean_weight: np.ndarray,
+                      played: np.ndarray) -> dict[str, np.ndarray]:
+    """Play-head rows: candidates labelled played or not; no weight target."""
+    n = len(artist)
+    return {"features": features, "listener": listener.astype(np.int32), "artist": artist.astype(np.int32),
+            "mean_weight": mean_weight.astype(np.float32), "played": (played > 0).astype(np.float32),
+            "play_mask": np.ones(n, np.float32), "target": np.zeros(n, np.float32),
+            "weight_mask": np.zeros(n, np.float32)}

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data.split import holdout_split
+from engine.data.split import MIN_ARTISTS_TO_SPLIT, holdout_split
+from engine.errors import UsageError
 from engine.models.base import Ranker
 from engine.models.keras.inputs import history_arrays
 from engine.models.nn import mlp_forward
@@ -21,6 +22,13 @@ class RankingModel(Ranker):
                     candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50, newcomer_liked=5)
     #: the retrieval model whose scores the ranker reads; a probe copy of it is trained too
     requires = ("mf",)
+
+    @classmethod
+    def check_trainable(cls, dataset):
+        counts = np.bincount(dataset.plays.listener, minlength=dataset.n_listeners)
+        if not (counts >= MIN_ARTISTS_TO_SPLIT).any():
+            raise UsageError(f"too few plays to train the {cls.name} model: it learns from listeners with at "
+                             f"least {MIN_ARTISTS_TO_SPLIT} artists, and there are none")
 
     def _fit(self, dataset, progress, strategy, upstream):
         from engine.models.keras.fit import fit

@@ -1,7 +1,6 @@
 """Features against small hand-worked examples."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from engine.data.dataset import load_dataset

@@ -92,7 +92,7 @@ def test_url_comes_from_environment_for_mirrors(server, real_zip, tmp_path, monk
 def _previous_copy(tmp_path):
     dest = tmp_path / "data"
     dest.mkdir()
-    (dest / "marker.txt").write_text("previous good copy")
+    (dest / "readme.txt").write_text("previous good copy")
     return dest
 
 
@@ -109,7 +109,7 @@ def test_bad_downloads_fail_cleanly_and_keep_the_previous_copy(server, real_zip,
     dest = _previous_copy(tmp_path)
     with pytest.raises(FetchError, match=message):
         fetch_dataset(dest, url=f"{base}/{case}.zip")
-    assert (dest / "marker.txt").read_text() == "previous good copy"
+    assert (dest / "readme.txt").read_text() == "previous good copy"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
     assert not (tmp_path.parent / "evil.txt").exists()
 
@@ -121,7 +121,7 @@ def test_a_stalled_connection_times_out(server, tmp_path):
     with pytest.raises(FetchError, match="stalled"):
         fetch_dataset(dest, url=f"{base}/stall", timeout=0.5)
     assert time.perf_counter() - start < STALL_SECONDS
-    assert (dest / "marker.txt").exists()
+    assert (dest / "readme.txt").exists()
 
 
 def test_a_zip_missing_dataset_files_is_rejected(server, tmp_path):

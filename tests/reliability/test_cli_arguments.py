@@ -1,0 +1,103 @@
+"""Every numeric CLI argument is range-checked and every bad path named: exit 2, one line."""
+from __future__ import annotations
+
+import pytest
+
+from tests.reliability.conftest import assert_one_line_error
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["recommend", "--listener", "2", "--k", "0"], "K must be between 1 and 1000"),
+    (["recommend", "--listener", "2", "--k", "-5"], "K must be between 1 and 1000"),
+    (["recommend", "--listener", "2", "--k", "1001"], "K must be between 1 and 1000"),
+    (["recommend", "--listener", "2", "--k", "1e3"], "K must be a whole number"),
+    (["recommend", "--listener", "2", "--k", "nan"], "K must be a whole number"),
+    (["recommend", "--listener", "2", "--k", str(2**70)], "K must be between 1 and 1000"),
+    (["recommend", "--listener", "two"], "invalid int value"),
+    (["recommend", "--listener", "2", "--model", "svd"], "unknown model 'svd'"),
+    (["recommend", "--listener", "2", "--model", "[/]"], "unknown model '[/]'"),
+    (["recommend", "--listener", "2", "--retriever", "mf", "--model", "mf"], "--retriever only goes with"),
+    (["recommend", "--listener", "2", "--retriever", "ranking"], "'ranking' cannot retrieve"),
+    (["recommend", "--listener", "2", "--format", "csv"], "--format csv goes with"),
+    (["recommend", "--listener", "2", "--format", "xml"], "invalid choice"),
+    (["recommend", "--liked-file", "x.jsonl", "--format", "json"], "--liked-file writes CSV"),
+    (["recommend", "--listener", "2", "--output", "/nonexistent-dir/x.csv"], "does not exist"),
+    (["recommend"], "one of the arguments"),
+    (["search", "--limit", "0", "x"], "--limit must be between 1 and 1000"),
+    (["search", "--limit", "100000", "x"], "--limit must be between 1 and 1000"),
+    (["search", "--limit", "many", "x"], "whole number"),
+    (["neighbours", "Adele", "--k", "0"], "K must be between 1 and 1000"),
+    (["neighbours", "Adele", "--model", "nope"], "unknown model 'nope'"),
+    (["train", "--models", "mf,svd"], "unknown model name(s) svd"),
+    (["train", "--models", ",,"], "unknown model name(s)"),
+    (["fetch", "--timeout", "0"], "--timeout must be more than 0"),
+    (["fetch", "--timeout", "-1"], "--timeout must be more than 0"),
+    (["fetch", "--timeout", "nan"], "--timeout must be more than 0"),
+    (["fetch", "--timeout", "1e9"], "--timeout must be more than 0"),
+    (["fetch", "--timeout", "soon"], "expected a number"),
+    (["fetch", "--deadline", "0"], "--deadline must be more than 0"),
+    (["fetch", "--max-mb", "-3"], "--max-mb must be more than 0"),
+    (["fetch", "--max-mb", "inf"], "--max-mb must be more than 0"),
+    (["fetch", "--url", "file:///dev/zero"], "only http:// and https://"),
+    (["fetch", "--url", "ftp://example.org/x.zip"], "only http:// and https://"),
+    (["fetch", "--url", "http://127.0.0.1/\x1b[2Jx.zip"], "control characters"),
+    (["fetch", "--url", "not a url"], "control characters"),
+    (["synth", "{tmp}/s", "--listeners", "1"], "--listeners must be between 2"),
+    (["synth", "{tmp}/s", "--artists", "1"], "--artists must be between 10"),
+    (["synth", "{tmp}/s", "--artists", str(10**9)], "--artists must be between 10"),
+    (["synth", "{tmp}/s", "--genres", "0"], "--genres must be between 1"),
+    (["synth", "{tmp}/s", "--seed", "-1"], "--seed must be between 0"),
+    (["synth", "{tmp}/s", "--listeners", "ten"], "invalid int value"),
+    (["nonsense"], "invalid choice"),
+    (["data"], "required"),
+])
+def test_bad_arguments_are_one_line_errors(cli, tmp_path, args, needle):
+    code, out, err = cli(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert_one_line_error(code, err, needle)
+    assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("path", ["{tmp}/" + "x" * 4000, "~nosuchuser/data", "{tmp}/missing", "{tmp}/a-file",
+                                  "{tmp}/[/]", "{tmp}/\x1b[31mred"])
+def test_bad_data_paths_are_one_line_errors(cli, tmp_path, path):
+    (tmp_path / "a-file").write_text("not a folder")
+    code, _, err = cli("data", "info", "--data", path.replace("{tmp}", str(tmp_path)))
+    assert_one_line_error(code, err)
+
+
+def test_an_unreadable_data_folder_is_a_one_line_error(cli, small_copy, monkeypatch):
+    from pathlib import Path
+
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == "artists.dat":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads anything: the denial is simulated
+    code, _, err = cli("data", "info", "--data", small_copy)
+    assert_one_line_error(code, err, "artists.dat", "Permission denied")
+
+
+@pytest.mark.parametrize("listener", ["999999", str(2**70), "-3"])
+def test_unknown_listener_ids_of_any_size_are_one_line_errors(cli, small_engine, small_data_dir, listener):
+    code, _, err = cli("recommend", "--data", small_data_dir, "--listener", listener)
+    assert_one_line_error(code, err, "unknown listener id")
+
+
+def test_synth_refuses_an_existing_file_or_a_folder_with_files(cli, tmp_path):
+    (tmp_path / "file").write_text("keep me")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "notes.txt").write_text("keep me too")
+    for target in ("file", "full"):
+        code, _, err = cli("synth", tmp_path / target, "--listeners", "20", "--artists", "50")
+        assert_one_line_error(code, err, "already exists")
+    assert (tmp_path / "file").read_text() == "keep me"
+    assert [p.name for p in (tmp_path / "full").iterdir()] == ["notes.txt"]
+
+
+def test_synth_into_an_unwritable_place_is_a_one_line_error(cli, tmp_path):
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    code, _, err = cli("synth", tmp_path / "blocker" / "data", "--listeners", "20", "--artists", "50")
+    assert_one_line_error(code, err, "cannot write the synthetic dataset")
