@@ -100,3 +100,22 @@ def test_every_real_artist_name_and_tag_survives_the_apps_cells(real_dataset):
     bracketed = [v for v in values if "[" in v]
     assert len(bracketed) >= 15  # the real file has such names: the check above means something
     assert any(default_cell_formatter(v).plain != v for v in bracketed)  # raw strings would be mangled
+
+
+async def test_real_artists_named_with_brackets_show_as_named_in_the_app(real_engine):
+    names = [str(n) for n in real_engine.dataset.artist_names if "[" in str(n) or "]" in str(n)]
+    assert len(names) >= 15
+    app = CratedigApp(engine=real_engine)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        for name in names:
+            artist_id = int(real_engine.dataset.artist_ids[real_engine.dataset.artist_names.tolist().index(name)])
+            with app.chat.lock:
+                app.chat.conversation.handle("reset")
+                reply = app.chat.conversation.add_liked([artist_id])  # by id: the name itself is the test
+            app.chat.show_reply(reply, app.chat.request)
+            await pilot.pause(0.05)
+            chips = [str(label.content) for label in app.screen.query("#liked Label")]
+            assert chips == [name], (name, chips)
+            app.notify(f"liked {name}")
+            await pilot.pause(0.02)
+            assert app._notifications and list(app._notifications)[-1].message == f"liked {name}"

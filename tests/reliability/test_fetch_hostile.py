@@ -173,3 +173,19 @@ def test_a_port_nobody_listens_on_is_a_one_line_error(cli, tmp_path):
     code, _, err = cli("fetch", "--dest", tmp_path / "data", "--url", f"http://127.0.0.1:{port}/x.zip",
                        "--timeout", "2")
     assert_one_line_error(code, err, "cannot reach")
+
+
+def test_kill_9_during_a_download_leaves_no_dataset_and_the_next_fetch_sweeps_up(hostile, tmp_path):
+    env = {**os.environ, "CRATEDIG_DATA_URL": hostile + "/trickle"}
+    process = subprocess.Popen([sys.executable, "-m", "cli.main", "fetch", "--dest", str(tmp_path / "data")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                               cwd=Path(__file__).resolve().parents[2])
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".data.fetch-*/download.zip")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.kill()
+    process.wait(20)
+    assert not (tmp_path / "data").exists() and list(tmp_path.glob(".data.fetch-*"))
+    with pytest.raises(FetchError):
+        fetch_dataset(tmp_path / "data", url=hostile + "/garbage")
+    assert _untouched(tmp_path) == []
