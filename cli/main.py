@@ -25,12 +25,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from cli.app import run_app
 
-            return run_app(args.data, args.demo)
-        from cli import commands, recommend
+            return run_app(args.data, args.demo, args.new)
+        from cli import ask, commands, recommend
 
         handler = {"data": commands.data_info, "fetch": commands.fetch, "synth": commands.synth,
                    "train": commands.train, "eval": commands.evaluate, "recommend": recommend.recommend,
-                   "search": commands.search, "neighbours": commands.neighbours}[args.command]
+                   "search": commands.search, "neighbours": commands.neighbours, "ask": ask.ask}[args.command]
         return handler(args) or 0
     except CratedigError as exc:
         print(f"cratedig: error: {exc}", file=sys.stderr)

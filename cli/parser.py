@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cratedig", description="A chat-style terminal music recommender on the HetRec "
                                                   "2011 Last.FM dataset. With no command, opens the app.")
     _add_data_options(parser)
+    parser.add_argument("--new", action="store_true", help="open the app on a new conversation, not the last one")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str, data: bool = True) -> argparse.ArgumentParser:
@@ -84,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     recommend.add_argument("--k", type=_whole_number, default=10)
     recommend.add_argument("--format", choices=("table", "json", "csv"), default="table")
     recommend.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+
+    ask = command("ask", "run prompts through the conversation and print the replies")
+    ask.add_argument("prompt", nargs="+", metavar="PROMPT")
+    ask.add_argument("--format", choices=("text", "json"), default="text")
+    ask.add_argument("--session", action="store_true", help="continue the app's saved conversation, and save it")
 
     search = command("search", "fuzzy artist search")
     search.add_argument("--limit", type=_whole_number, default=5)

@@ -12,7 +12,8 @@ import numpy as np
 
 from engine.data.dataset import Dataset, load_dataset
 from engine.data.fetch import dataset_url, fetch_dataset
-from engine.data.synthetic import ensure_demo_data, write_synthetic
+from engine.data import synthetic
+from engine.data.synthetic import write_synthetic
 from engine.errors import UsageError
 from engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
 from engine.evaluation.report import EvaluationReport, evaluate, load_report, save_report
@@ -26,16 +27,16 @@ from engine.paths import default_data_dir, resolve_data_dir
 from engine.progress import DownloadProgress, ProgressFn, TrainProgress  # noqa: F401 (for front ends)
 from engine.serving.catalog import Catalog
 from engine.serving.neighbours import ModelSpace
-from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, Exclusions, ListenerBatch,
+from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, Steering, ListenerBatch,
                                     ListenerSummary, Neighbours, Recommendations, TrainedModel)
-from engine.serving.suggestions import describe
+from engine.serving.suggestions import by_popularity, describe
 from engine.training.cache import ModelCache
 from engine.training.store import ModelStore, NoticeFn, TrainConfig
 
 __all__ = ["Engine", "Stages", "stages_for", "locate_data", "dataset_present", "fetch_dataset", "dataset_url",
            "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model", "parse_model_names", "MAX_K", "MAX_LIKED",
            "MODEL_NAMES", "RETRIEVERS", "DEFAULT_RETRIEVER", "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary",
-           "DatasetSummary", "DownloadProgress", "EvaluationReport", "Exclusions", "ListenerBatch",
+           "DatasetSummary", "DownloadProgress", "EvaluationReport", "Steering", "ListenerBatch",
            "ListenerSummary", "Neighbours", "Recommendations", "TrainProgress", "TrainedModel"]
 
 MAX_LIKED = 200
@@ -46,7 +47,7 @@ MODEL_NAMES = tuple(MODELS)
 def locate_data(data: str | Path | None = None, demo: bool = False) -> Path:
     """The dataset directory: the demo data (made on first use), else `data`, else $CRATEDIG_DATA,
     else the user data dir."""
-    return ensure_demo_data() if demo else resolve_data_dir(data)
+    return synthetic.ensure_demo_data() if demo else resolve_data_dir(data)
 
 
 def dataset_present(directory: Path) -> bool:
@@ -89,6 +90,11 @@ class Engine:
     model_names = MODEL_NAMES
     retrievers = RETRIEVERS
     default_retriever = DEFAULT_RETRIEVER
+
+    @property
+    def fingerprint(self) -> str:
+        """What identifies the loaded data (saved sessions are only restored onto the same data)."""
+        return self.dataset.fingerprint
 
     def summary(self) -> DatasetSummary:
         data = self.dataset
@@ -140,6 +146,10 @@ class Engine:
         found = self.catalog.resolve(ref)
         return None if found is None else self.catalog.hit(found)
 
+    def is_genre(self, phrase: str) -> bool:
+        """Whether `phrase` names a genre ("rock", "hip hop") rather than an artist."""
+        return self.catalog.is_genre(phrase)
+
     def resolve_phrases(self, phrases: Sequence[str | int]) -> tuple[list[ArtistHit], list[str]]:
         """Artists named in phrases ('Björk and Muse' is two), and the phrases that matched none."""
         hits, unknown = self.catalog.resolve_phrases(phrases)
@@ -147,21 +157,21 @@ class Engine:
 
     # -- recommendations --------------------------------------------------------------------
     def recommend_listener(self, listener_id: int, k: int = 10, retriever: str = DEFAULT_RETRIEVER,
-                           rank: bool = True, exclude: Exclusions | None = None) -> Recommendations:
+                           rank: bool = True, steering: Steering | None = None) -> Recommendations:
         index = self._listener_index(listener_id)
         query = listeners_query(self.dataset, [index])
-        return Recommendations(retriever, rank, self._suggest(query, k, retriever, rank, exclude)[0])
+        return Recommendations(retriever, rank, self._suggest(query, k, retriever, rank, steering)[0])
 
     def recommend_liked(self, liked: Sequence[str | int], k: int = 10, retriever: str = DEFAULT_RETRIEVER,
-                        rank: bool = True, exclude: Exclusions | None = None) -> Recommendations:
-        result = self.recommend_liked_many([liked], k, retriever, rank, exclude)[0]
+                        rank: bool = True, steering: Steering | None = None) -> Recommendations:
+        result = self.recommend_liked_many([liked], k, retriever, rank, steering)[0]
         if isinstance(result, UsageError):
             raise result
         return result
 
     def recommend_liked_many(self, liked_sets: Sequence[Sequence[str | int]], k: int = 10,
                              retriever: str = DEFAULT_RETRIEVER, rank: bool = True,
-                             exclude: Exclusions | None = None) -> list[Recommendations | UsageError]:
+                             steering: Steering | None = None) -> list[Recommendations | UsageError]:
         """Cold start for many simulated listeners in one batch. One entry per set: its
         Recommendations, or the UsageError that set alone got (nothing found, too many)."""
         resolved: list[tuple[list, list[str]] | UsageError] = []
@@ -172,7 +182,7 @@ class Engine:
                 resolved.append(exc)
         good = [r for r in resolved if not isinstance(r, UsageError)]
         query = liked_query(self.dataset.n_artists, [[h.artist for h in hits] for hits, _ in good])
-        rows = iter(self._suggest(query, k, retriever, rank, exclude) if good else [])
+        rows = iter(self._suggest(query, k, retriever, rank, steering) if good else [])
         return [r if isinstance(r, UsageError) else
                 Recommendations(retriever, rank, next(rows), [self.catalog.hit(h) for h in r[0]], r[1])
                 for r in resolved]
@@ -194,27 +204,32 @@ class Engine:
     def _stages(self, retriever: str, rank: bool) -> Stages:
         return Stages(check_model(retriever, "retriever"), DEFAULT_RANKER if rank else None)
 
-    def _pipeline(self, query: Query, k: int, stages: Stages, exclude: Exclusions | None) -> Recommended:
+    def _pipeline(self, query: Query, k: int, stages: Stages, steering: Steering | None) -> Recommended:
         ranker = None if stages.ranker is None else self._model(stages.ranker)
-        return recommend(self._model(stages.retriever), query, k, ranker=ranker, exclude=self._excluded(exclude))
+        return recommend(self._model(stages.retriever), query, k, ranker=ranker, exclude=self._excluded(steering))
 
-    def _suggest(self, query: Query, k: int, retriever: str, rank: bool, exclude: Exclusions | None):
+    def _suggest(self, query: Query, k: int, retriever: str, rank: bool, steering: Steering | None):
         check_k(k)
         stages = self._stages(retriever, rank)
-        found = self._pipeline(query, k, stages, exclude)
+        popularity = steering.popularity if steering else 0
+        # Steering by popularity re-orders a longer ranked list, then keeps k.
+        found = self._pipeline(query, min(MAX_K, max(3 * k, k + 30)) if popularity else k, stages, steering)
+        if popularity:
+            found = by_popularity(found, self.catalog.popularity, popularity, k)
         models = {name: self._model(name) for name in MODELS}
         return describe(query, found, models, stages.retriever, stages.ranker, self.catalog, self._space(retriever))
 
-    def _excluded(self, exclude: Exclusions | None) -> np.ndarray | None:
-        """Artist indices `exclude` names, directly or by genre."""
-        if exclude is None:
+    def _excluded(self, steering: Steering | None) -> np.ndarray | None:
+        """Artist indices `steering` leaves out: named ones, genre families, all but the kept families."""
+        if steering is None:
             return None
-        indices = [self.dataset.artist_index(a) for a in exclude.artist_ids]
+        indices = [self.dataset.artist_index(a) for a in steering.artist_ids]
         mask = np.zeros(self.dataset.n_artists, dtype=bool)
         mask[[i for i in indices if i is not None]] = True
-        if exclude.genres:
-            banned = {g.casefold() for g in exclude.genres}
-            mask |= np.array([str(g).casefold() in banned for g in self.catalog.genres], dtype=bool)
+        for genre in steering.genres:
+            mask |= self.catalog.genre_family(genre)
+        if steering.only_genres:
+            mask |= ~np.logical_or.reduce([self.catalog.genre_family(g) for g in steering.only_genres])
         return np.flatnonzero(mask)
 
     def _resolve_liked(self, liked: Sequence[str | int]) -> tuple[list, list[str]]:
@@ -270,6 +285,10 @@ class Engine:
     def artist_tags(self, artist_id: int, top: int = 8) -> list[str]:
         index = self.dataset.artist_index(artist_id)
         return [] if index is None else self.catalog.artist_tags(index, top)
+
+    def genre_names(self) -> list[str]:
+        """Genres at least one artist has, most common first."""
+        return self.catalog.genre_names()
 
     def genre_seed(self, genre: str, n: int = 8) -> tuple[str, list[int]]:
         """The genre best matching `genre` and the Last.FM ids of its n most played artists."""

@@ -1,4 +1,5 @@
-"""Where the dataset and the cache live: --data, then CRATEDIG_DATA, then the user data dir."""
+"""Where things live: the dataset (--data, then CRATEDIG_DATA, then the user data dir), the model
+cache (CRATEDIG_CACHE) and the app's state (CRATEDIG_STATE), else the platformdirs defaults."""
 from __future__ import annotations
 
 import os
@@ -12,6 +13,17 @@ APP_NAME = "cratedig"
 DATASET_DIRNAME = "hetrec2011-lastfm-2k"
 
 
+def _first_given(*choices: tuple[str | os.PathLike | None, str]) -> Path | None:
+    """The first (path, where it came from) given, with ~ expanded; None when none is."""
+    for given, source in choices:
+        if given:
+            try:
+                return Path(given).expanduser()
+            except RuntimeError:  # "~nosuchuser/..."
+                raise UsageError(f"{source} {given}: no such user's home directory") from None
+    return None
+
+
 def user_data_root() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
@@ -23,13 +35,8 @@ def default_data_dir() -> Path:
 
 def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
     """The dataset directory: the explicit one, else $CRATEDIG_DATA, else the user data dir."""
-    for given, source in ((explicit, "--data"), (os.environ.get("CRATEDIG_DATA"), "CRATEDIG_DATA")):
-        if given:
-            try:
-                return Path(given).expanduser()
-            except RuntimeError:  # "~nosuchuser/..."
-                raise UsageError(f"{source} {given}: no such user's home directory") from None
-    return default_data_dir()
+    return _first_given((explicit, "--data"), (os.environ.get("CRATEDIG_DATA"), "CRATEDIG_DATA")) \
+        or default_data_dir()
 
 
 def demo_data_dir() -> Path:
@@ -39,10 +46,11 @@ def demo_data_dir() -> Path:
 
 def cache_dir() -> Path:
     """Root of the model cache: $CRATEDIG_CACHE, else the platformdirs user cache dir."""
-    env = os.environ.get("CRATEDIG_CACHE")
-    if env:
-        try:
-            return Path(env).expanduser()
-        except RuntimeError:
-            raise UsageError(f"CRATEDIG_CACHE {env}: no such user's home directory") from None
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _first_given((os.environ.get("CRATEDIG_CACHE"), "CRATEDIG_CACHE")) \
+        or Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def state_dir() -> Path:
+    """Where the app keeps the last session and settings: $CRATEDIG_STATE, else the user state dir."""
+    return _first_given((os.environ.get("CRATEDIG_STATE"), "CRATEDIG_STATE")) \
+        or Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))

@@ -30,6 +30,13 @@ def isolated_cache(tmp_path_factory):
         os.environ["CRATEDIG_CACHE"] = old
 
 
+@pytest.fixture(autouse=True)
+def isolated_state(tmp_path, monkeypatch):
+    """Each test has its own app state (saved sessions, settings) and exports folder."""
+    monkeypatch.setenv("CRATEDIG_STATE", str(tmp_path / "state"))
+    monkeypatch.setenv("CRATEDIG_EXPORTS", str(tmp_path / "exports"))
+
+
 @pytest.fixture(scope="session")
 def small_data_dir(tmp_path_factory) -> Path:
     return generate(tmp_path_factory.mktemp("small") / "data", SMALL)

@@ -9,6 +9,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from assets import stylesheet
+from engine.chat.session import load_settings, save_settings
 from engine.errors import printable
 from tui.messages import OpenArtist
 from tui.screens.chat import ChatScreen
@@ -20,22 +21,33 @@ class CratedigApp(App):
     TITLE = "cratedig"
     SUB_TITLE = "talk to the recommender"
     CSS_PATH = stylesheet()
+    #: below 100 columns the side panel and the reply margins narrow (classes used in app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         ("f1", "help", "Help"),
         ("ctrl+l", "pick_listener", "Listener"),
         ("f2", "model_checks", "Models"),
         ("f3", "cycle_retriever", "Retriever"),
+        ("ctrl+s", "save", "Save"),
+        ("ctrl+y", "copy", "Copy"),
         ("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, data: str | None = None, demo: bool = False, engine=None):
+    def __init__(self, data: str | None = None, demo: bool = False, engine=None, new_session: bool = False,
+                 restore_session: bool = True):
         super().__init__()
         self.data_arg, self.demo = data, demo
         self.engine = engine  # engine.api.Engine once loaded
+        #: take up the saved conversation (unless `new_session`); tests and benchmarks may opt out
+        self.restore_session = restore_session and not new_session
         self.chat: ChatScreen | None = None
 
     def on_mount(self) -> None:
-        self.chat = ChatScreen()
+        theme = load_settings().get("theme")
+        if theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, lambda theme: save_settings(theme=theme.name))
+        self.chat = ChatScreen(self.restore_session)
         self.push_screen(self.chat)
         if self.engine is None:
             self.load_engine()
@@ -177,6 +189,22 @@ class CratedigApp(App):
     def action_reset(self) -> None:
         self.chat.ask("reset")
 
+    def action_save(self) -> None:
+        if not self._need_engine():
+            return
+        from engine.chat.export import default_path
+        from tui.screens.save_dialog import SaveDialog
+
+        self.push_screen(SaveDialog(str(default_path())), self._save_to)
+
+    def _save_to(self, path: str | None) -> None:
+        if path:
+            self.chat.ask(f"save as {path}")
+
+    def action_copy(self) -> None:
+        if self._need_engine():
+            self.chat.ask("copy")
+
     def action_toggle_scores(self) -> None:
         self.chat.toggle_scores()
 
@@ -198,6 +226,9 @@ class CratedigApp(App):
         yield SystemCommand("Evaluate models", "Hold-out evaluation of every model (trains on a split)",
                             self.action_evaluate)
         yield SystemCommand("Reset conversation", "Forget the listener and liked artists", self.action_reset)
+        yield SystemCommand("Save suggestions", "Write the current suggestions to a .csv, .json or .md file",
+                            self.action_save)
+        yield SystemCommand("Copy suggestions", "Put the current suggestions on the clipboard", self.action_copy)
         yield SystemCommand("Download dataset", "Fetch the official GroupLens zip", self.action_download)
         yield SystemCommand("Use demo data", "Open the synthetic demo dataset (no download)", self.action_demo)
         yield SystemCommand("Help", "What the prompt understands", self.action_help)

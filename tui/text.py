@@ -2,6 +2,7 @@
 markup, with control characters made visible."""
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 
 from engine.errors import printable
@@ -10,3 +11,11 @@ from engine.errors import printable
 def plain(value: object) -> Text:
     """`value` as text that is never markup (for table cells, titles and labels)."""
     return Text(printable(str(value)))
+
+
+def linked(value: object, url: str) -> Text:
+    """`plain(value)` as a terminal hyperlink to `url` (where the terminal supports them)."""
+    text = plain(value)
+    if url:
+        text.stylize(Style(link=url))
+    return text

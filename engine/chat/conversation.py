@@ -3,15 +3,22 @@
 No UI here: front ends render `Reply` objects; tests drive `Conversation.handle` directly."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
-from engine.api import DEFAULT_RETRIEVER, Engine, Exclusions, Recommendations
-from engine.chat import intents
-from engine.chat.intents import (BeListener, Dislike, Evaluate, GenreListener, Help, Intent, Like, MoreLike,
-                                 NeighboursOf, Recommend, Reset, Unknown, Why, help_text)
-from engine.chat.replies import (ErrorReply, EvaluationReply, HelpReply, NeighboursReply, Reply, SuggestionsReply,
-                                 TextReply)
+from engine.api import DEFAULT_RETRIEVER, Engine, Recommendations, Steering, check_k, output_target, write_output
+from engine.chat import export, intents
+from engine.chat.intents import (BeListener, Copy, Dislike, Evaluate, GenreListener, Help, Intent, Like, MoreLike,
+                                 NeighboursOf, OnlyGenre, Popularity, Recommend, Reset, Save, ShowK, Unknown, Why,
+                                 help_text)
+from engine.chat.session import SavedSession
+from engine.chat.replies import (CopyReply, ErrorReply, EvaluationReply, HelpReply, NeighboursReply, Reply,
+                                 SuggestionsReply, TextReply)
 from engine.errors import UsageError
+
+
+POPULARITY_WORDS = {-1: "leaning towards less mainstream artists", 0: "any popularity",
+                    1: "leaning towards more popular artists"}
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,36 @@ class ConversationState:
     liked: tuple[LikedArtist, ...] = ()
     disliked: tuple[LikedArtist, ...] = ()
     excluded_genres: tuple[str, ...] = ()
+    only_genres: tuple[str, ...] = ()
+    popularity: int = 0  # -1 less mainstream, 0 as ranked, +1 more popular
     retriever: str = DEFAULT_RETRIEVER
     k: int = 10
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, payload: dict, engine: Engine) -> "ConversationState":
+        """A state saved by `as_dict`, checked against `engine`'s data: unknown listeners or artists,
+        retrievers or values are dropped (to the defaults)."""
+        def artists(key: str) -> tuple[LikedArtist, ...]:
+            found = []
+            for item in payload.get(key, []):
+                hit = engine.resolve_artist(int(item["artist_id"]))
+                if hit is not None:
+                    found.append(LikedArtist(hit.artist_id, hit.name))
+            return tuple(found)
+
+        listener = payload.get("listener_id")
+        known = listener is not None and engine.dataset.listener_index(int(listener)) is not None
+        popularity = int(payload.get("popularity", 0))
+        k = int(payload.get("k", 10))
+        return cls(listener_id=int(listener) if known else None, liked=artists("liked"), disliked=artists("disliked"),
+                   excluded_genres=tuple(str(g) for g in payload.get("excluded_genres", [])),
+                   only_genres=tuple(str(g) for g in payload.get("only_genres", [])),
+                   popularity=popularity if popularity in (-1, 0, 1) else 0,
+                   retriever=payload.get("retriever") if payload.get("retriever") in engine.retrievers
+                   else DEFAULT_RETRIEVER, k=k if 1 <= k <= 1000 else 10)
 
     @property
     def who(self) -> str:
@@ -47,6 +82,20 @@ class Conversation:
     state: ConversationState = field(default_factory=ConversationState)
     last: Recommendations | None = None
 
+    def snapshot(self, transcript: list[tuple[str, str]]) -> SavedSession:
+        """What to save of this conversation: its state, on which data, and the transcript."""
+        return SavedSession(self.engine.fingerprint, self.state.as_dict(), list(transcript))
+
+    def restore(self, saved: SavedSession) -> str:
+        """Take up a saved conversation; says in one line what was restored (or dropped)."""
+        if saved.data != self.engine.fingerprint:
+            return "Your last session was on other data; starting fresh."
+        try:
+            self.state = ConversationState.from_dict(saved.state, self.engine)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return "Your last session could not be read; starting fresh."
+        return f"Welcome back: restored your last session ({self.state.who}). Say \"new\" to start fresh."
+
     def handle(self, prompt: str) -> Reply:
         try:
             return self._answer(intents.parse(prompt))
@@ -60,19 +109,34 @@ class Conversation:
             case Unknown(text=""):
                 return ErrorReply("Say something, for example: " + intents.EXAMPLES[0])
             case Unknown(text=text):
-                return HelpReply(f"Sorry, I didn't understand {text[:80]!r}.\n" + help_text())
+                return HelpReply(f"Sorry, I didn't understand {text[:80]!r}.\n" + help_text(), answered=False)
             case Reset():
-                self.state = ConversationState(retriever=self.state.retriever, k=self.state.k)
+                self.state = ConversationState(retriever=self.state.retriever)
                 self.last = None
                 return TextReply("Starting over: nobody is listening yet.", state_changed=True)
             case BeListener(listener_id=listener_id):
                 return self.set_listener(listener_id)
-            case Like(artists=artists):
-                return self.add_liked(artists)
+            case Like(artists=artists, unwanted=unwanted):
+                return self._like(artists, unwanted)
             case Dislike(artists=artists):
                 return self._dislike(artists)
-            case MoreLike(artists=artists, excluded_genres=genres):
-                return self._more_like(artists, genres)
+            case MoreLike(artists=artists, unwanted=unwanted):
+                return self._more_like(artists, unwanted)
+            case ShowK(k=k):
+                self.state = replace(self.state, k=check_k(k))
+                return self._steered(f"Showing {k} at a time.")
+            case Popularity(level=level):
+                self.state = replace(self.state, popularity=level)
+                return self._steered(POPULARITY_WORDS[level].capitalize() + ".")
+            case OnlyGenre(genres=genres):
+                return self._only(genres)
+            case Save(path=path):
+                return self._save(path)
+            case Copy():
+                if self.last is None:
+                    return ErrorReply("Nothing to copy yet: ask for suggestions first.")
+                return CopyReply(f"Copied {len(self.last.suggestions)} suggestions to the clipboard.",
+                                 clipboard=export.as_text(self.last))
             case GenreListener(genre=genre):
                 return self._genre_listener(genre)
             case Recommend():
@@ -131,12 +195,13 @@ class Conversation:
 
     def recommend(self) -> Recommendations:
         state = self.state
-        exclude = Exclusions(tuple(a.artist_id for a in state.disliked), state.excluded_genres)
+        steering = Steering(tuple(a.artist_id for a in state.disliked), state.excluded_genres, state.only_genres,
+                            state.popularity)
         if state.listener_id is not None:
-            result = self.engine.recommend_listener(state.listener_id, state.k, state.retriever, exclude=exclude)
+            result = self.engine.recommend_listener(state.listener_id, state.k, state.retriever, steering=steering)
         elif state.liked:
             result = self.engine.recommend_liked([a.artist_id for a in state.liked], state.k, state.retriever,
-                                                 exclude=exclude)
+                                                 steering=steering)
         else:
             raise UsageError("tell me an artist you like, or pick a listener (\"be listener 2\")")
         self.last = result
@@ -147,31 +212,76 @@ class Conversation:
         header = f"{text} Here is what {self.state.retriever} retrieved and the ranker ordered:".strip()
         return SuggestionsReply(header, recommendations=result, state_changed=True)
 
-    # -- the other intents -------------------------------------------------------------------
-    def _dislike(self, artists: list[str]) -> Reply:
-        hits, unknown = self.engine.resolve_phrases(artists)
-        if not hits:
-            return ErrorReply("I couldn't find " + ", ".join(repr(u) for u in unknown) + ".")
-        known = {a.artist_id for a in self.state.disliked}
-        hit_ids = {h.artist_id for h in hits}
-        added = tuple(LikedArtist(h.artist_id, h.name) for h in hits if h.artist_id not in known)
-        self.state = replace(self.state, disliked=self.state.disliked + added,
-                             liked=tuple(a for a in self.state.liked if a.artist_id not in hit_ids))
-        text = "I'll leave out " + ", ".join(h.name for h in hits) + "."
+    def _steered(self, text: str) -> Reply:
+        """A change of how to suggest: new suggestions if there is someone to suggest for."""
         if self.state.listener_id is None and not self.state.liked:
-            return TextReply(text, state_changed=True)
+            return TextReply(text + " Tell me an artist you like, or pick a listener.", state_changed=True)
         return self._with_suggestions(text)
 
-    def _more_like(self, artists: list[str], excluded_genres: list[str]) -> Reply:
-        self.state = replace(self.state, listener_id=None, liked=(), excluded_genres=tuple(excluded_genres))
+    # -- the other intents -------------------------------------------------------------------
+    def _split_unwanted(self, phrases: list[str]) -> tuple[list[str], list[str]]:
+        """(genres, artist phrases): "rock" is a genre family to leave out, "Coldplay" an artist."""
+        genres = [p.lower() for p in phrases if self.engine.is_genre(p)]
+        return genres, [p for p in phrases if not self.engine.is_genre(p)]
+
+    def _leave_out(self, phrases: list[str]) -> tuple[list[str], list[str]]:
+        """Add `phrases` to what is left out; (what was left out, what matched nothing), as names."""
+        genres, artists = self._split_unwanted(phrases)
+        hits, unknown = self.engine.resolve_phrases(artists) if artists else ([], [])
+        known = {a.artist_id for a in self.state.disliked}
+        hit_ids = {h.artist_id for h in hits}
+        self.state = replace(
+            self.state, disliked=self.state.disliked + tuple(LikedArtist(h.artist_id, h.name) for h in hits
+                                                             if h.artist_id not in known),
+            liked=tuple(a for a in self.state.liked if a.artist_id not in hit_ids),
+            excluded_genres=tuple(dict.fromkeys(self.state.excluded_genres + tuple(genres))))
+        return [f"anything {g}" for g in genres] + [h.name for h in hits], unknown
+
+    def _like(self, artists: list[str], unwanted: list[str]) -> Reply:
+        if not unwanted:
+            return self.add_liked(artists)
+        left_out, unknown = self._leave_out(unwanted)
         reply = self.add_liked(artists)
-        if excluded_genres and isinstance(reply, SuggestionsReply):
-            return replace(reply, text=reply.text + f" (leaving out {', '.join(excluded_genres)})")
+        extra = (f" I'll leave out {', '.join(left_out)}." if left_out else "") + (
+            f" I couldn't find {', '.join(repr(u) for u in unknown)}." if unknown else "")
+        return replace(reply, text=(reply.text + extra).strip())
+
+    def _dislike(self, phrases: list[str]) -> Reply:
+        left_out, unknown = self._leave_out(phrases)
+        if not left_out:
+            return ErrorReply("I couldn't find " + ", ".join(repr(u) for u in unknown) + ".")
+        return self._steered("I'll leave out " + ", ".join(left_out) + ".")
+
+    def _more_like(self, artists: list[str], unwanted: list[str]) -> Reply:
+        before = [a.name for a in self.state.liked]
+        reply = self._like(artists, unwanted)
+        if before and isinstance(reply, SuggestionsReply):
+            kept = ", ".join(before[:4]) + ("…" if len(before) > 4 else "")
+            return replace(reply, text=f"{reply.text} (Added to what you already like: {kept}; \"start over\" "
+                                       "to begin from these alone.)")
         return reply
+
+    def _only(self, genres: list[str]) -> Reply:
+        known, not_genres = self._split_unwanted(genres)
+        if not known:
+            return ErrorReply(f"{', '.join(repr(g) for g in genres)} is not a genre I know; try "
+                              f"{', '.join(self.engine.genre_names()[:6])}.")
+        self.state = replace(self.state, only_genres=tuple(known))
+        return self._steered(f"Only {', '.join(known)} from now on (\"anything\" goes back to all genres)." +
+                             (f" {', '.join(repr(g) for g in not_genres)} is not a genre I know." if not_genres else ""))
+
+    def _save(self, path: str | None) -> Reply:
+        if self.last is None:
+            return ErrorReply("Nothing to save yet: ask for suggestions first.")
+        target = export.default_path() if path is None else Path(path).expanduser()
+        text = export.render(self.last, self.state.who, [a.name for a in self.state.liked],
+                             [a.name for a in self.state.disliked], export.format_of(target))
+        write_output(output_target(str(target)), text)  # whole or not at all; UsageError when it cannot
+        return TextReply(f"Saved {len(self.last.suggestions)} suggestions to {target.resolve()}.")
 
     def _genre_listener(self, genre: str) -> Reply:
         name, artists = self.engine.genre_seed(genre)
-        self.state = replace(self.state, listener_id=None, liked=(), excluded_genres=())
+        self.state = replace(self.state, listener_id=None, liked=(), excluded_genres=(), only_genres=())
         reply = self.add_liked(artists)
         return replace(reply, text=f"Simulating a {name} fan from its most played artists. " + reply.text)
 

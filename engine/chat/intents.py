@@ -18,6 +18,9 @@ class Intent:
 @dataclass(frozen=True)
 class Like(Intent):
     artists: list[str]
+    #: what the same sentence said no to ("I like Björk but not Coldplay", "I like Muse, no metal"):
+    #: artists or genres, the conversation tells which
+    unwanted: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,32 @@ class Dislike(Intent):
 @dataclass(frozen=True)
 class MoreLike(Intent):
     artists: list[str]
-    excluded_genres: list[str] = field(default_factory=list)
+    unwanted: list[str] = field(default_factory=list)  # artists or genres
+
+
+@dataclass(frozen=True)
+class ShowK(Intent):
+    k: int
+
+
+@dataclass(frozen=True)
+class Popularity(Intent):
+    level: int  # -1 less mainstream, 0 anything, +1 more popular
+
+
+@dataclass(frozen=True)
+class OnlyGenre(Intent):
+    genres: list[str]
+
+
+@dataclass(frozen=True)
+class Save(Intent):
+    path: str | None = None  # None: a default name in the default folder
+
+
+@dataclass(frozen=True)
+class Copy(Intent):
+    pass
 
 
 @dataclass(frozen=True)
@@ -78,8 +106,15 @@ class Unknown(Intent):
 
 EXAMPLES = (
     "I like Björk and Sigur Rós",
+    "I like Björk but not Coldplay",
     "I don't like Coldplay",
     "more like Muse but not rock",
+    "not metal",
+    "only electronic",
+    "something less mainstream",
+    "show me 20",
+    "save these as picks.md",
+    "copy",
     "be listener 2",
     "a listener who likes post-rock",
     "who is close to Adele",
@@ -115,9 +150,42 @@ def _artists(groups: dict) -> list[str]:
     return split_artists(groups.get("artists") or groups.get("artists2", ""))
 
 
+#: where a sentence turns from what is wanted to what is not: "X but not Y", "X, no Y", "X except Y"
+_BUT_NOT = re.compile(r"(?:\s*,\s*|\s+)(?:but\s+)?(?:not|no|except|without)\s+", re.IGNORECASE)
+
+
+def _like(groups: dict) -> Like:
+    wanted, unwanted = _split_but_not(groups.get("artists") or groups.get("artists2", ""))
+    return Like(split_artists(wanted), split_artists(unwanted))
+
+
+def _split_but_not(text: str) -> tuple[str, str]:
+    parts = _BUT_NOT.split(text, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (text, "")
+
+
+def _save_path(groups: dict) -> str | None:
+    """A file name only when it looks like one ("picks.csv", "~/x/", "out.md"); "a playlist" is not."""
+    path = (groups.get("path") or "").strip(" '\"")
+    return path if path and ("/" in path or re.search(r"\.(csv|json|md|markdown)$", path, re.I)) else None
+
+
 _FORMS: list[tuple[re.Pattern, Callable[[dict], Intent]]] = [
     (re.compile(r"^(help|\?|what can (you|i) (do|say)|commands)$", re.I), lambda g: Help()),
-    (re.compile(r"^(reset|clear|start over|forget (it|everything))$", re.I), lambda g: Reset()),
+    (re.compile(r"^(reset|clear|start over|new|new session|start again|forget (it|everything))$", re.I),
+     lambda g: Reset()),
+    (re.compile(r"^(?:show|give|list)(?: me)? (?P<k>\d{1,6})(?: (?:more|suggestions|artists|results))?$|"
+                r"^top (?P<k2>\d{1,6})$", re.I), lambda g: ShowK(int(g.get("k") or g["k2"]))),
+    (re.compile(r"^(?:something |anything |music |stuff |more )?(?:less mainstream|less popular|more obscure|"
+                r"more underground|obscure|underground|deeper cuts)$", re.I), lambda g: Popularity(-1)),
+    (re.compile(r"^(?:something |anything |music |stuff )?(?:more popular|more mainstream|popular|mainstream|"
+                r"the hits|hits)$", re.I), lambda g: Popularity(1)),
+    (re.compile(r"^(?:any popularity|anything|whatever|any)$", re.I), lambda g: Popularity(0)),
+    (re.compile(r"^(?:only|just) (?P<genres>.+)$", re.I), lambda g: OnlyGenre(split_artists(g["genres"]))),
+    (re.compile(r"^(?:save|export|keep)(?: (?:these|them|this|it|the suggestions|suggestions))?"
+                r"(?: (?:as|to|in|into) (?P<path>.+))?$", re.I), lambda g: Save(_save_path(g))),
+    (re.compile(r"^copy(?: (?:these|them|this|it|the suggestions|suggestions))?(?: to (?:the )?clipboard)?$", re.I),
+     lambda g: Copy()),
     (re.compile(r"^(how good are (the )?models|(model )?(sanity )?checks?|eval(uate|uation)?|"
                 r"are the models (any )?good|show (the )?(eval(uation)?|metrics))$", re.I), lambda g: Evaluate()),
     (re.compile(r"^(?:be|pick|use|switch to|as)?\s*(?:listener|user)\s*#?\s*(?P<id>\d+)$", re.I),
@@ -130,12 +198,12 @@ _FORMS: list[tuple[re.Pattern, Callable[[dict], Intent]]] = [
     (re.compile(r"^why\s+(?:is\s+|did you suggest\s+|recommend\s+)?(?P<artist>.+)$", re.I), lambda g: Why(_artist(g))),
     (re.compile(r"^(?:more|something|anything|music|stuff) like\s+(?P<artist>.+?)"
                 r"(?:\s*,?\s+but\s+(?:not|no)\s+(?P<genres>.+))?$", re.I),
-     lambda g: MoreLike(split_artists(g["artist"]), [x.lower() for x in split_artists(g.get("genres", ""))])),
+     lambda g: MoreLike(split_artists(g["artist"]), split_artists(g.get("genres", "")))),
     (re.compile(r"^(?:i\s+)?(?:don'?t|do not|dont|never) (?:like|want|play)\s+(?P<artists>.+)$|"
                 r"^(?:i\s+)?(?:dislike|hate|not|no more|no|skip|ban)\s+(?P<artists2>.+)$", re.I),
      lambda g: Dislike(_artists(g))),
     (re.compile(r"^(?:i\s+)?(?:really\s+)?(?:like|love|enjoy|dig|play|listen to|am into|'m into)"
-                r"\s+(?P<artists>.+)$|^(?:add|plus)\s+(?P<artists2>.+)$", re.I), lambda g: Like(_artists(g))),
+                r"\s+(?P<artists>.+)$|^(?:add|plus)\s+(?P<artists2>.+)$", re.I), _like),
     (re.compile(r"^(recommend|suggest|more|go|suggestions|what should i (listen to|play)"
                 r"( next)?|anything else|refresh)$", re.I), lambda g: Recommend()),
 ]

@@ -12,6 +12,13 @@ class Reply:
     text: str
     #: whether who we recommend for (or what they like) changed: the front end redraws its state
     state_changed: bool = False
+    #: False when the prompt could not be answered (an error, or words not understood)
+    answered: bool = True
+
+    @property
+    def kind(self) -> str:
+        """"suggestions", "error", "help"...: the class's name, for front ends that label replies."""
+        return type(self).__name__.removesuffix("Reply").lower()
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,7 @@ class HelpReply(Reply):
 
 @dataclass(frozen=True)
 class ErrorReply(Reply):
-    pass
+    answered: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,12 @@ class SuggestionsReply(Reply):
 @dataclass(frozen=True)
 class NeighboursReply(Reply):
     neighbours: Neighbours = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class CopyReply(Reply):
+    #: what the front end puts on the clipboard
+    clipboard: str = field(kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from urllib.parse import quote_plus
 from typing import Sequence
 
 import numpy as np
@@ -20,6 +21,10 @@ from engine.serving.search import ArtistSearch, SearchHit, normalise
 MIN_MATCH_SCORE = 70
 #: a phrase with "and" matching at least this well is one artist ("Simon and Garfunkel")
 WHOLE_PHRASE_SCORE = 95
+#: how many of an artist's most applied tags decide its genre families
+FAMILY_TAGS = 3
+#: a word counts as a genre when at least this many artists have it as their top tag
+GENRE_ARTISTS = 5
 _AND = re.compile(r"\s+(?:and|&|n)\s+", re.IGNORECASE)
 
 
@@ -27,6 +32,12 @@ def and_alternatives(phrase: str) -> list[str]:
     """'Sigur Rós and Muse' -> ['Sigur Rós', 'Muse'] (empty when there is no 'and' to split)."""
     parts = [p.strip(" '\"") for p in _AND.split(phrase)]
     return [p for p in parts if p] if len(parts) > 1 else []
+
+
+def _holds(tag: list[str], words: list[str]) -> bool:
+    """Whether the words of `words` appear in a row in the tag's words."""
+    n = len(words)
+    return any(tag[i:i + n] == words for i in range(len(tag) - n + 1))
 
 
 class Catalog:
@@ -61,6 +72,10 @@ class Catalog:
     def hit(self, found: SearchHit) -> ArtistHit:
         return ArtistHit(self.artist_id(found.artist), found.name, found.score)
 
+    def url(self, index: int) -> str:
+        """The artist's page on Last.fm."""
+        return "https://www.last.fm/music/" + quote_plus(self.name(index))
+
     def artist_tags(self, index: int, top: int = 8) -> list[str]:
         return [str(self.dataset.tag_names[t]) for t in self.tags.of(index)[:top]]
 
@@ -94,6 +109,30 @@ class Catalog:
         return hits, unknown
 
     # -- genres -------------------------------------------------------------------------------
+    def genre_family(self, word: str) -> np.ndarray:
+        """Artists whose tag profile marks them as `word`: one of their FAMILY_TAGS most applied tags
+        holds it as a word ("rock" -> rock, classic rock, indie rock, punk rock; not rockabilly)."""
+        words = normalise(word).split()
+        if not words:
+            return np.zeros(self.dataset.n_artists, dtype=bool)
+        names = [normalise(str(t)).split() for t in self.dataset.tag_names]
+        matching = np.array([_holds(tag, words) for tag in names] + [False], dtype=bool)
+        tags = self.tags
+        place = np.arange(len(tags.tags)) - np.repeat(tags.indptr[:-1], np.diff(tags.indptr))
+        hit = matching[tags.tags] & (place < FAMILY_TAGS)
+        artist = np.repeat(np.arange(self.dataset.n_artists), np.diff(tags.indptr))
+        return np.bincount(artist[hit], minlength=self.dataset.n_artists) > 0
+
+    def is_genre(self, phrase: str) -> bool:
+        """Whether `phrase` names a genre (the top tag of at least GENRE_ARTISTS artists, ignoring
+        case and punctuation) rather than an artist: "rock" and "hip hop" are, "muse" is not."""
+        return normalise(phrase) in self._genre_keys
+
+    @cached_property
+    def _genre_keys(self) -> set[str]:
+        names, counts = np.unique(self.genres.astype(str), return_counts=True)
+        return {normalise(n) for n, c in zip(names, counts) if c >= GENRE_ARTISTS and n != NO_TAGS}
+
     def genre_names(self) -> list[str]:
         """Genres that at least one artist has, most common first."""
         names, counts = np.unique(self.genres.astype(str), return_counts=True)
@@ -131,4 +170,5 @@ class Catalog:
         order = np.argsort(-weights, kind="stable")[:top_listeners]
         return ArtistSummary(self.artist_id(index), self.name(index), str(self.genres[index]), int(mask.sum()),
                              int(weights.sum()), self.artist_tags(index),
-                             [(int(self.dataset.listener_ids[listeners[i]]), int(weights[i])) for i in order])
+                             [(int(self.dataset.listener_ids[listeners[i]]), int(weights[i])) for i in order],
+                             self.url(index))

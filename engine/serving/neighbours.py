@@ -44,7 +44,8 @@ class ModelSpace:
             scores[0, artist] = -np.inf
             top = top_k(scores, k)[0]
             lists[measure] = [Neighbour(self.catalog.artist_id(j), self.catalog.name(j), str(genres[j]),
-                                        float(scores[0, j]), genres[j] == genres[artist]) for j in top]
+                                        float(scores[0, j]), genres[j] == genres[artist],
+                                        self.catalog.url(j)) for j in top]
         return lists
 
     def nearest_genres(self, artist: int, k: int = 5) -> list[tuple[str, float]]:

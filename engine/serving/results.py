@@ -16,11 +16,15 @@ class ArtistHit:
 
 
 @dataclass(frozen=True)
-class Exclusions:
-    """Artists (Last.FM ids) and genres the listener said no to."""
+class Steering:
+    """What the listener asked of the suggestions beyond who they are: artists (Last.FM ids) and
+    genre families to leave out, genre families to keep to (none: any), and popularity (-1 less
+    mainstream, 0 as ranked, +1 more popular)."""
 
     artist_ids: tuple[int, ...] = ()
     genres: tuple[str, ...] = ()
+    only_genres: tuple[str, ...] = ()
+    popularity: int = 0
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Suggestion:
     model_scores: dict[str, float]
     reason: str
     because_artist_id: int | None
+    url: str = ""  # the artist's Last.fm page
 
     @property
     def movement(self) -> int:
@@ -69,6 +74,7 @@ class Neighbour:
     genre: str
     score: float
     same_genre: bool
+    url: str = ""  # the artist's Last.fm page
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class ArtistSummary:
     plays: int
     tags: list[str]
     top_listeners: list[tuple[int, int]]  # (listener id, plays), most plays first
+    url: str = ""  # the artist's Last.fm page
 
 
 @dataclass(frozen=True)

@@ -45,4 +45,24 @@ def _suggestion(catalog: Catalog, recommended: Recommended, scores: dict[str, np
         rank_before=int(recommended.retrieval_rank[row, pos]) + 1, rank_after=pos + 1,
         model_scores={name: float(s[row, pos]) for name, s in scores.items()},
         reason=f"because you play {catalog.name(because)}" if because >= 0 else "popular with similar listeners",
-        because_artist_id=catalog.artist_id(because) if because >= 0 else None)
+        because_artist_id=catalog.artist_id(because) if because >= 0 else None, url=catalog.url(artist))
+
+
+def by_popularity(found: Recommended, popularity: np.ndarray, direction: int, k: int) -> Recommended:
+    """Each row re-ordered by its final score (as a z-score within the row) plus `direction` times
+    the z-score of the artists' log listener counts, cut to k: -1 favours the less played, +1 the
+    more played."""
+    valid = found.artists >= 0
+
+    def z(values: np.ndarray) -> np.ndarray:
+        values = np.where(valid, values, 0.0)
+        n = np.maximum(valid.sum(axis=1, keepdims=True), 1)
+        mean = values.sum(axis=1, keepdims=True) / n
+        std = np.sqrt((np.where(valid, values - mean, 0.0) ** 2).sum(axis=1, keepdims=True) / n)
+        return np.where(valid, (values - mean) / np.maximum(std, 1e-9), 0.0)
+
+    key = z(found.scores) + direction * z(np.log1p(popularity[np.maximum(found.artists, 0)]).astype(float))
+    order = np.argsort(np.where(valid, -key, np.inf), axis=1, kind="stable")[:, :k]
+    pick = lambda a: None if a is None else np.take_along_axis(a, order, axis=1)  # noqa: E731
+    return Recommended(pick(found.artists), pick(found.retrieval_scores), pick(found.retrieval_rank),
+                       pick(found.ranking_scores))

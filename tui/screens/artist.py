@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from tui.text import plain
+from tui.text import linked, plain
 
 
 class ArtistScreen(ModalScreen[int | None]):
@@ -32,8 +32,10 @@ class ArtistScreen(ModalScreen[int | None]):
     def on_mount(self) -> None:
         summary = self.engine.artist_summary(self.artist_id)
         self.query_one("#artist-title", Static).update(plain(f"{summary.name} — {summary.genre}"))
-        self.query_one("#artist-facts", Static).update(plain(
-            f"{summary.listeners} listeners · {summary.plays:,} plays · tags: {', '.join(summary.tags) or 'none'}"))
+        facts = plain(f"{summary.listeners} listeners · {summary.plays:,} plays · "
+                      f"tags: {', '.join(summary.tags) or 'none'}\n")
+        facts.append_text(linked(summary.url, summary.url))
+        self.query_one("#artist-facts", Static).update(facts)
         listeners = self.query_one("#top-listeners", DataTable)
         listeners.add_columns("listener", "plays")
         for lid, plays in summary.top_listeners:
@@ -58,7 +60,7 @@ class ArtistScreen(ModalScreen[int | None]):
         table.clear()
         for measure in ("cosine", "dot"):
             for n in getattr(result, measure):
-                table.add_row(measure, plain(n.name), plain(n.genre), f"{n.score:.3f}",
+                table.add_row(measure, linked(n.name, n.url), plain(n.genre), f"{n.score:.3f}",
                               "same genre" if n.same_genre else "cross-genre")
         genres = ", ".join(f"{g} ({s:.2f})" for g, s in result.nearest_genres)
         table.border_title = plain(f"neighbours in the {model} space · nearest genres: {genres}")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the engine is imported in workers, never on the app's start
     from engine.chat.conversation import Conversation
     from engine.chat.replies import Reply
 
+RESTORED_SHOWN = 40  # transcript messages redrawn on restore; all of them are kept
 WELCOME = ("Hi! Tell me artists you like (\"I like Björk and Sigur Rós\"), become a real listener "
            "(\"be listener 2\", or Ctrl+L), or ask \"how good are the models?\". F1 lists what I understand.")
 
@@ -31,8 +32,11 @@ WELCOME = ("Hi! Tell me artists you like (\"I like Björk and Sigur Rós\"), bec
 class ChatScreen(Screen):
     BINDINGS = [Binding("escape", "focus_prompt", "Prompt", show=False)]
 
-    def __init__(self):
+    def __init__(self, restore_session: bool = True):
         super().__init__()
+        self.restore_session = restore_session
+        self.session_started = False
+        self.transcript: list[tuple[str, str]] = []  # ("you" | "cratedig", text), saved with the session
         self.request = 0
         self.all_scores = False
         self.engine: Engine | None = None
@@ -61,11 +65,55 @@ class ChatScreen(Screen):
     def engine_ready(self, engine: Engine) -> None:
         from engine.chat.conversation import Conversation
 
-        with self.lock:
-            self.conversation = Conversation(engine)
+        with self.lock:  # models retrained: the conversation goes on where it was
+            state = None if self.conversation is None else self.conversation.state
+            self.conversation = Conversation(engine) if state is None else Conversation(engine, state)
         self.engine = engine
         if self.is_mounted:
             self._show_engine()
+
+    @work(thread=True, exclusive=True, group="session")
+    def restore(self) -> None:
+        from engine.chat.session import load_session
+
+        saved, notice = load_session()
+        if saved is None:
+            if notice:
+                self.app.call_from_thread(self.notify, notice, severity="warning", timeout=10)
+            return
+        with self.lock:
+            said = self.conversation.restore(saved)
+            self.transcript = list(saved.transcript)
+        self.app.call_from_thread(self._show_restored, said)
+
+    def _show_restored(self, said: str) -> None:
+        shown = self.transcript[-RESTORED_SHOWN:]
+        if len(self.transcript) > len(shown):
+            self.add_reply(f"({len(self.transcript) - len(shown)} earlier messages not shown)", "text")
+        for who, text in shown:
+            if who == "you":
+                self.query_one("#conversation").mount(UserMessage(text))
+            else:
+                self.add_reply(text, "text")
+        self.add_reply(said, "text")
+        self.refresh_state()
+
+    @work(thread=True, exclusive=True, group="session-save")
+    def save(self) -> None:
+        """Keep the conversation for next time (in a worker: file I/O stays off the UI)."""
+        with self.lock:
+            snapshot = self.conversation.snapshot(self.transcript)
+        self._write(snapshot)
+
+    def _write(self, snapshot) -> None:
+        """Save a session snapshot; from a worker thread."""
+        from engine.chat.session import save_session
+        from engine.errors import CratedigError
+
+        try:
+            save_session(snapshot)
+        except CratedigError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="warning")
 
     def _show_engine(self) -> None:
         engine = self.engine
@@ -74,6 +122,12 @@ class ChatScreen(Screen):
         self.set_status(f"{summary.listeners:,} listeners · {summary.artists:,} artists · "
                         f"{summary.plays:,} plays · models ready")
         self.refresh_state()
+        if not self.session_started:  # once, after the welcome: the restored conversation follows it
+            self.session_started = True
+            if self.restore_session:
+                self.restore()
+            else:
+                self.save()  # a new conversation replaces the saved one
 
     def refresh_state(self) -> None:
         if self.conversation is not None:
@@ -88,6 +142,7 @@ class ChatScreen(Screen):
         with self.lock:
             name = self.conversation.next_retriever()
         self.refresh_state()
+        self.save()
         return name
 
     def toggle_scores(self) -> None:
@@ -120,12 +175,15 @@ class ChatScreen(Screen):
     def answer(self, prompt: str, request: int) -> None:
         with self.lock:
             reply = self.conversation.handle(prompt)
+            self.transcript += [("you", prompt[:500]), ("cratedig", reply.text)]
+            snapshot = self.conversation.snapshot(self.transcript)
         # A newer prompt was sent meanwhile: its answer is the one to show.
         if request == self.request:
             self.app.call_from_thread(self.show_reply, reply, request)
+        self._write(snapshot)  # after showing: the disk never delays an answer
 
     def show_reply(self, reply: Reply, request: int) -> None:
-        from engine.chat.replies import ErrorReply, EvaluationReply, NeighboursReply, SuggestionsReply
+        from engine.chat.replies import CopyReply, ErrorReply, EvaluationReply, NeighboursReply, SuggestionsReply
 
         if request != self.request:
             return
@@ -137,7 +195,9 @@ class ChatScreen(Screen):
                 result = NeighboursTable(neighbours)
             case EvaluationReply(report=report):
                 result = EvaluationTable(report)
-        self.add_reply(reply.text, type(reply).__name__.removesuffix("Reply").lower(), result)
+            case CopyReply(clipboard=text):
+                self.app.copy_to_clipboard(text)
+        self.add_reply(reply.text, reply.kind, result)
         state = self.conversation.state
         self.set_status(f"{state.who} · retriever {state.retriever}")
         if reply.state_changed:
@@ -163,4 +223,6 @@ class ChatScreen(Screen):
             (conversation.remove_liked if event.which == "liked" else conversation.remove_disliked)(event.artist_id)
         self.refresh_state()
         if conversation.state.liked or conversation.state.listener_id is not None:
-            self.ask("recommend")
+            self.ask("recommend")  # saves the session with its answer
+        else:
+            self.save()

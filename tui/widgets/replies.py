@@ -7,7 +7,10 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from tui.messages import OpenArtist
-from tui.text import plain
+from rich.text import Text
+
+from tui.text import linked, plain
+from tui.widgets.fit import Column, ellipsized, fit
 
 
 class UserMessage(Static):
@@ -34,7 +37,44 @@ def movement_label(move: int) -> str:
     return f"↑{move}" if move > 0 else (f"↓{-move}" if move < 0 else "=")
 
 
-class ArtistTable(DataTable):
+#: rows a reply's table shows before it scrolls (BotMessage DataTable's max-height, less the header)
+MAX_ROWS = 15
+
+
+class FittedTable(DataTable):
+    """A table that lays its columns out to the width it has (see tui.widgets.fit), again when the
+    terminal is resized and only then: an earlier reply keeps its layout as new ones arrive."""
+
+    def __init__(self, **kwargs):
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.fitted_width = 0
+
+    def columns_to_show(self) -> tuple[list[Column], list[str]]:
+        """The columns with all their cells, and each row's key."""
+        raise NotImplementedError
+
+    def fill(self) -> None:
+        self.fitted_width = self.size.width
+        columns, keys = self.columns_to_show()
+        # Past MAX_ROWS rows (the stylesheet's max-height) the table shows a vertical scrollbar.
+        room = self.fitted_width - (self.styles.scrollbar_size_vertical if len(keys) >= MAX_ROWS else 0)
+        layout = fit(columns, room) if self.fitted_width else [(c, c.natural) for c in columns]
+        self.clear(columns=True)
+        for column, width in layout:
+            self.add_column(column.label, width=width)
+        for row, key in enumerate(keys):
+            self.add_row(*(ellipsized(column.cells[row], width) for column, width in layout), key=key)
+
+    def on_mount(self) -> None:
+        if self.size.width:  # else the first Resize lays it out, once its width is known
+            self.fill()
+
+    def on_resize(self, event) -> None:
+        if event.size.width != self.fitted_width:
+            self.fill()
+
+
+class ArtistTable(FittedTable):
     """A table whose rows are keyed by Last.FM artist id: Enter opens the artist."""
 
     BINDINGS = [("enter", "open_artist", "Artist")]
@@ -51,28 +91,28 @@ class SuggestionsTable(ArtistTable):
     BINDINGS = [("s", "toggle_scores", "All scores")]
 
     def __init__(self, recommendations, all_scores: bool = False, **kwargs):
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(**kwargs)
         self.recommendations = recommendations
         self.all_scores = all_scores
 
-    def on_mount(self) -> None:
-        self.fill()
+    def columns_to_show(self) -> tuple[list[Column], list[str]]:
+        rows = self.recommendations.suggestions
+        models = list(rows[0].model_scores) if rows and self.all_scores else []
 
-    def fill(self) -> None:
-        self.clear(columns=True)
-        suggestions = self.recommendations.suggestions
-        models = list(suggestions[0].model_scores) if suggestions else []
-        columns = ["#", "move", "artist", "reason", "genre", "ranking", "retrieval"]
-        if self.all_scores:
-            columns += models
-        self.add_columns(*columns)
-        for s in suggestions:
-            row = [str(s.rank_after), movement_label(s.movement) if s.ranking_score is not None else "",
-                   plain(s.name), plain(s.reason), plain(s.genre), "-" if s.ranking_score is None else f"{s.ranking_score:.3f}",
-                   f"{s.retrieval_score:.3f}"]
-            if self.all_scores:
-                row += [f"{s.model_scores[m]:.3f}" for m in models]
-            self.add_row(*row, key=str(s.artist_id))
+        def number(value):
+            return Text("-" if value is None else f"{value:.3f}", justify="right")
+
+        columns = [
+            Column("#", [Text(str(s.rank_after)) for s in rows]),
+            Column("move", [Text(movement_label(s.movement) if s.ranking_score is not None else "") for s in rows],
+                   drop_order=1),
+            Column("artist", [linked(s.name, s.url) for s in rows], flexible=True, minimum=10),
+            Column("reason", [plain(s.reason) for s in rows], flexible=True, minimum=12, drop_order=3),
+            Column("genre", [plain(s.genre) for s in rows], flexible=True, minimum=6, drop_order=4),
+            Column("ranking", [number(s.ranking_score) for s in rows], drop_order=5),
+            Column("retrieval", [number(s.retrieval_score) for s in rows], drop_order=2),
+        ] + [Column(m, [number(s.model_scores[m]) for s in rows]) for m in models]  # asked for: never dropped
+        return columns, [str(s.artist_id) for s in rows]
 
     def action_toggle_scores(self) -> None:
         self.all_scores = not self.all_scores
@@ -83,14 +123,21 @@ class NeighboursTable(ArtistTable):
     """Cosine and dot-product neighbours side by side."""
 
     def __init__(self, neighbours, **kwargs):
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(**kwargs)
         self.neighbours = neighbours
 
-    def on_mount(self) -> None:
-        self.add_columns("#", "cosine", "genre", "", "dot", "genre ")
-        for i, (c, d) in enumerate(zip(self.neighbours.cosine, self.neighbours.dot), start=1):
-            self.add_row(str(i), plain(f"{c.name} ({c.score:.2f})"), plain(c.genre), "same" if c.same_genre else "cross",
-                         plain(f"{d.name} ({d.score:.2f})"), plain(d.genre), key=str(c.artist_id))
+    def columns_to_show(self) -> tuple[list[Column], list[str]]:
+        pairs = list(zip(self.neighbours.cosine, self.neighbours.dot))
+        columns = [
+            Column("#", [Text(str(i)) for i in range(1, len(pairs) + 1)]),
+            Column("cosine", [linked(f"{c.name} ({c.score:.2f})", c.url) for c, _ in pairs], flexible=True,
+                   minimum=12),
+            Column("genre", [plain(c.genre) for c, _ in pairs], flexible=True, minimum=6, drop_order=2),
+            Column("", [Text("same" if c.same_genre else "cross") for c, _ in pairs], drop_order=1),
+            Column("dot", [linked(f"{d.name} ({d.score:.2f})", d.url) for _, d in pairs], flexible=True, minimum=12),
+            Column("genre ", [plain(d.genre) for _, d in pairs], flexible=True, minimum=6, drop_order=3),
+        ]
+        return columns, [str(c.artist_id) for c, _ in pairs]
 
 
 class EvaluationTable(DataTable):

@@ -10,6 +10,9 @@ from textual.widgets import Label, ListItem, ListView, Static
 from tui.text import plain
 
 
+POPULARITY = {-1: "less mainstream", 0: "any", 1: "more popular"}
+
+
 class ArtistChip(ListItem):
     def __init__(self, artist_id: int, name: str, which: str):
         super().__init__(Label(plain(name)))
@@ -40,8 +43,11 @@ class SidePanel(Vertical):
             view = self.query_one(f"#{which}", ListView)
             view.clear()
             view.extend(ArtistChip(a.artist_id, a.name, which) for a in getattr(state, which))
-        extra = f"leaving out: {', '.join(state.excluded_genres)}\n" if state.excluded_genres else ""
-        self.query_one("#settings", Static).update(plain(f"{extra}retriever: {state.retriever} · k={state.k}"))
+        lines = [f"leaving out: {', '.join(state.excluded_genres)}"] if state.excluded_genres else []
+        lines += [f"only: {', '.join(state.only_genres)}"] if state.only_genres else []
+        lines.append(f"popularity: {POPULARITY[state.popularity]}")
+        lines.append(f"retriever: {state.retriever} · k={state.k}")
+        self.query_one("#settings", Static).update(plain("\n".join(lines)))
 
     def action_remove(self) -> None:
         for which in ("liked", "disliked"):

@@ -38,7 +38,7 @@ def test_more_like_with_a_genre_left_out_suggests_none_of_that_genre(chat, small
     before = chat.handle(f"I like {liked}").recommendations.suggestions
     genre = next(s.genre for s in before if s.genre != "No Tags")
     reply = chat.handle(f"more like {liked} but not {genre}")
-    assert isinstance(reply, SuggestionsReply) and f"leaving out {genre.lower()}" in reply.text
+    assert isinstance(reply, SuggestionsReply) and f"leave out anything {genre.lower()}" in reply.text
     assert all(s.genre.casefold() != genre.casefold() for s in reply.recommendations.suggestions)
 
 
@@ -82,3 +82,105 @@ def test_removing_liked_artists_from_the_state(chat, small_engine):
     chat.handle(f"I like {name(small_engine, 8)}, {name(small_engine, 9)}")
     chat.remove_liked(chat.state.liked[0].artist_id)
     assert [a.name for a in chat.state.liked] == [name(small_engine, 9)]
+
+
+def test_a_compound_like_and_dislike_in_one_sentence(chat, small_engine):
+    liked, unwanted = name(small_engine, 10), name(small_engine, 11)
+    reply = chat.handle(f"I like {liked} but not {unwanted}")
+    assert isinstance(reply, SuggestionsReply)
+    assert [a.name for a in chat.state.liked] == [liked] and [a.name for a in chat.state.disliked] == [unwanted]
+    assert unwanted not in {s.name for s in reply.recommendations.suggestions}
+
+
+def test_not_a_genre_leaves_out_its_whole_family(chat, small_engine):
+    genre = small_engine.genre_names()[0]
+    chat.handle(f"I like {name(small_engine, 12)}")
+    reply = chat.handle(f"not {genre}")
+    assert isinstance(reply, SuggestionsReply) and chat.state.excluded_genres == (genre,)
+    family = small_engine.catalog.genre_family(genre)
+    suggested = [small_engine.dataset.artist_index(s.artist_id) for s in reply.recommendations.suggestions]
+    assert not family[suggested].any()
+
+
+def test_only_a_genre_keeps_to_its_family_and_anything_lets_go(chat, small_engine):
+    genre = small_engine.genre_names()[1]
+    chat.handle(f"I like {name(small_engine, 13)}")
+    reply = chat.handle(f"only {genre}")
+    family = small_engine.catalog.genre_family(genre)
+    suggested = [small_engine.dataset.artist_index(s.artist_id) for s in reply.recommendations.suggestions]
+    assert suggested and family[suggested].all()
+    assert isinstance(chat.handle("only zzqq"), ErrorReply)
+
+
+def test_show_me_k(chat, small_engine):
+    chat.handle(f"I like {name(small_engine, 14)}")
+    reply = chat.handle("show me 20")
+    assert chat.state.k == 20 and len(reply.recommendations.suggestions) == 20
+    assert isinstance(chat.handle("show me 5000"), ErrorReply) and chat.state.k == 20
+
+
+def test_the_popularity_knob_moves_the_median_popularity_of_suggestions(chat, small_engine):
+    import numpy as np
+
+    listeners = small_engine.catalog.popularity
+
+    def median(reply):
+        return float(np.median([listeners[small_engine.dataset.artist_index(s.artist_id)]
+                                for s in reply.recommendations.suggestions]))
+
+    plain = median(chat.handle(f"I like {name(small_engine, 15)}, {name(small_engine, 16)}"))
+    less = median(chat.handle("something less mainstream"))
+    more = median(chat.handle("more popular"))
+    assert less < plain < more, (less, plain, more)
+    assert chat.handle("anything").recommendations and chat.state.popularity == 0
+
+
+def test_more_like_adds_to_what_is_liked_and_says_so(chat, small_engine):
+    chat.handle(f"I like {name(small_engine, 17)}")
+    reply = chat.handle(f"more like {name(small_engine, 18)}")
+    assert [a.name for a in chat.state.liked] == [name(small_engine, 17), name(small_engine, 18)]
+    assert "Added to what you already like" in reply.text
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json", "md"])
+def test_saving_the_suggestions_in_each_format(chat, small_engine, tmp_path, suffix):
+    import csv
+    import json
+
+    assert isinstance(chat.handle("save"), ErrorReply)  # nothing yet
+    suggestions = chat.handle(f"I like {name(small_engine, 19)}").recommendations.suggestions
+    target = tmp_path / f"picks.{suffix}"
+    reply = chat.handle(f"save as {target}")
+    assert isinstance(reply, TextReply) and str(target) in reply.text
+    text = target.read_text()
+    if suffix == "csv":
+        rows = list(csv.reader(text.splitlines()))
+        assert rows[0][:3] == ["rank", "artist_id", "artist"] and rows[1][2] == suggestions[0].name
+    elif suffix == "json":
+        assert json.loads(text)["suggestions"][0]["url"] == suggestions[0].url
+    else:
+        assert suggestions[0].url in text and text.startswith("# cratedig suggestions")
+
+
+def test_saving_where_it_cannot_be_written_is_one_clear_error(chat, small_engine, tmp_path):
+    chat.handle(f"I like {name(small_engine, 20)}")
+    reply = chat.handle(f"save as {tmp_path}/missing/picks.csv")
+    assert isinstance(reply, ErrorReply) and "does not exist" in reply.text
+    assert isinstance(chat.handle(f"save as {tmp_path}/picks.txt"), ErrorReply)
+    assert not list(tmp_path.iterdir())
+
+
+def test_save_with_no_name_uses_the_exports_folder(chat, small_engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("CRATEDIG_EXPORTS", str(tmp_path))
+    chat.handle(f"I like {name(small_engine, 21)}")
+    chat.handle("save these as a playlist")
+    saved = list(tmp_path.glob("cratedig-*.csv"))
+    assert len(saved) == 1 and saved[0].read_text().startswith("rank,")
+
+
+def test_copy_gives_the_suggestions_as_text(chat, small_engine):
+    from engine.chat.replies import CopyReply
+
+    suggestions = chat.handle(f"I like {name(small_engine, 22)}").recommendations.suggestions
+    reply = chat.handle("copy")
+    assert isinstance(reply, CopyReply) and reply.clipboard.splitlines()[0].startswith(f"1. {suggestions[0].name}")

@@ -15,7 +15,7 @@ from engine.chat.intents import (EXAMPLES, BeListener, Dislike, Evaluate, GenreL
     ("I don't like Coldplay", Dislike(["Coldplay"])),
     ("no more U2!", Dislike(["U2"])),
     ("more like Muse but not rock", MoreLike(["Muse"], ["rock"])),
-    ("something like Air, but no Electronic, Pop", MoreLike(["Air"], ["electronic", "pop"])),
+    ("something like Air, but no Electronic, Pop", MoreLike(["Air"], ["Electronic", "Pop"])),
     ("more like Muse", MoreLike(["Muse"], [])),
     ("be listener 2", BeListener(2)),
     ("user #17", BeListener(17)),

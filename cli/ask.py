@@ -1,0 +1,73 @@
+"""`cratedig ask PROMPT...`: the conversation without the app, for scripts and screen readers.
+The prompts run through one conversation (state carried from one to the next); replies are
+printed as text or as one JSON object a line. Exit code 2 at the first prompt that could not be
+answered, after printing the replies so far."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from cli.commands import load_models, open_engine
+from cli.output import out, plain, say, table
+from engine.chat.conversation import Conversation
+from engine.chat.replies import CopyReply, EvaluationReply, NeighboursReply, Reply, SuggestionsReply
+from engine.chat.session import load_session, save_session
+
+
+def ask(args) -> int:
+    engine = open_engine(args)
+    load_models(engine)
+    conversation = Conversation(engine)
+    transcript: list[tuple[str, str]] = []
+    if args.session:
+        saved, notice = load_session()
+        if notice:
+            say(notice)
+        if saved is not None:
+            say(conversation.restore(saved))
+            transcript = list(saved.transcript)
+    code = 0
+    for prompt in args.prompt:
+        reply = conversation.handle(prompt)
+        transcript += [("you", prompt), ("cratedig", reply.text)]
+        if args.format == "json":
+            print(json.dumps(as_json(reply), ensure_ascii=False), flush=True)
+        else:
+            show(reply)
+        if not reply.answered:
+            code = 2
+            break
+    if args.session:
+        save_session(conversation.snapshot(transcript))
+    return code
+
+
+def as_json(reply: Reply) -> dict:
+    """One reply as the documented JSON object: kind and text, and the data its kind carries."""
+    payload: dict = {"kind": reply.kind, "text": reply.text}
+    match reply:
+        case SuggestionsReply(recommendations=found):
+            payload["suggestions"] = [{"rank": s.rank_after, "artist_id": s.artist_id, "name": s.name,
+                                       "genre": s.genre, "reason": s.reason, "scores": s.model_scores, "url": s.url}
+                                      for s in found.suggestions]
+        case NeighboursReply(neighbours=found):
+            payload["neighbours"] = asdict(found)
+        case EvaluationReply(report=report):
+            payload["evaluation"] = report.as_dict()
+        case CopyReply(clipboard=text):
+            payload["clipboard"] = text
+    return payload
+
+
+def show(reply: Reply) -> None:
+    out.print(plain(reply.text))
+    match reply:
+        case SuggestionsReply(recommendations=found):
+            out.print(table("", ("#", "artist", "genre", "reason"),
+                            [(s.rank_after, s.name, s.genre, s.reason) for s in found.suggestions], right=("#",)))
+        case NeighboursReply(neighbours=found):
+            out.print(table("", ("#", "cosine", "genre", "dot", "genre "),
+                            [(i, c.name, c.genre, d.name, d.genre)
+                             for i, (c, d) in enumerate(zip(found.cosine, found.dot), start=1)], right=("#",)))
+        case CopyReply(clipboard=text):
+            out.print(plain(text))
