@@ -3,77 +3,19 @@
 No UI here: front ends render `Reply` objects; tests drive `Conversation.handle` directly."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from engine.api import DEFAULT_RETRIEVER, Engine, Recommendations, Steering, check_k, output_target, write_output
+from engine.api import Engine, Recommendations, Steering, check_k, output_target, write_output
 from engine.chat import export, intents
 from engine.chat.intents import (BeListener, Copy, Dislike, Evaluate, GenreListener, Help, Intent, Like, MoreLike,
                                  NeighboursOf, OnlyGenre, Popularity, Recommend, Reset, Save, ShowK, Unknown, Why,
                                  help_text)
-from engine.chat.session import SavedSession
 from engine.chat.replies import (CopyReply, ErrorReply, EvaluationReply, HelpReply, NeighboursReply, Reply,
                                  SuggestionsReply, TextReply)
+from engine.chat.session import SavedSession
+from engine.chat.state import POPULARITY_WORDS, ConversationState, LikedArtist
 from engine.errors import UsageError
-
-
-POPULARITY_WORDS = {-1: "leaning towards less mainstream artists", 0: "any popularity",
-                    1: "leaning towards more popular artists"}
-
-
-@dataclass(frozen=True)
-class LikedArtist:
-    artist_id: int  # Last.FM id
-    name: str
-
-
-@dataclass(frozen=True)
-class ConversationState:
-    """Who we recommend for: a real listener, or a simulated one from liked artists."""
-
-    listener_id: int | None = None
-    liked: tuple[LikedArtist, ...] = ()
-    disliked: tuple[LikedArtist, ...] = ()
-    excluded_genres: tuple[str, ...] = ()
-    only_genres: tuple[str, ...] = ()
-    popularity: int = 0  # -1 less mainstream, 0 as ranked, +1 more popular
-    retriever: str = DEFAULT_RETRIEVER
-    k: int = 10
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, payload: dict, engine: Engine) -> "ConversationState":
-        """A state saved by `as_dict`, checked against `engine`'s data: unknown listeners or artists,
-        retrievers or values are dropped (to the defaults)."""
-        def artists(key: str) -> tuple[LikedArtist, ...]:
-            found = []
-            for item in payload.get(key, []):
-                hit = engine.resolve_artist(int(item["artist_id"]))
-                if hit is not None:
-                    found.append(LikedArtist(hit.artist_id, hit.name))
-            return tuple(found)
-
-        listener = payload.get("listener_id")
-        known = listener is not None and engine.dataset.listener_index(int(listener)) is not None
-        popularity = int(payload.get("popularity", 0))
-        k = int(payload.get("k", 10))
-        return cls(listener_id=int(listener) if known else None, liked=artists("liked"), disliked=artists("disliked"),
-                   excluded_genres=tuple(str(g) for g in payload.get("excluded_genres", [])),
-                   only_genres=tuple(str(g) for g in payload.get("only_genres", [])),
-                   popularity=popularity if popularity in (-1, 0, 1) else 0,
-                   retriever=payload.get("retriever") if payload.get("retriever") in engine.retrievers
-                   else DEFAULT_RETRIEVER, k=k if 1 <= k <= 1000 else 10)
-
-    @property
-    def who(self) -> str:
-        if self.listener_id is not None:
-            return f"listener {self.listener_id}"
-        if self.liked:
-            return "a listener who likes " + ", ".join(a.name for a in self.liked[:4]) + (
-                "…" if len(self.liked) > 4 else "")
-        return "nobody yet"
 
 
 @dataclass
