@@ -27,17 +27,18 @@ from engine.paths import default_data_dir, resolve_data_dir
 from engine.progress import DownloadProgress, ProgressFn, TrainProgress  # noqa: F401 (for front ends)
 from engine.serving.catalog import Catalog
 from engine.serving.neighbours import ModelSpace
-from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, Steering, ListenerBatch,
-                                    ListenerSummary, Neighbours, Recommendations, TrainedModel)
+from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
+                                    Neighbours, Recommendations, Steering, TrainedModel)
 from engine.serving.suggestions import by_popularity, describe
 from engine.training.cache import ModelCache
 from engine.training.store import ModelStore, NoticeFn, TrainConfig
 
 __all__ = ["Engine", "Stages", "stages_for", "locate_data", "dataset_present", "fetch_dataset", "dataset_url",
-           "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model", "parse_model_names", "MAX_K", "MAX_LIKED",
-           "MODEL_NAMES", "RETRIEVERS", "DEFAULT_RETRIEVER", "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary",
-           "DatasetSummary", "DownloadProgress", "EvaluationReport", "Steering", "ListenerBatch",
-           "ListenerSummary", "Neighbours", "Recommendations", "TrainProgress", "TrainedModel"]
+           "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model",
+           "parse_model_names", "MAX_K", "MAX_LIKED", "MODEL_NAMES", "RETRIEVERS", "DEFAULT_RETRIEVER",
+           "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary", "DatasetSummary", "DownloadProgress",
+           "EvaluationReport", "ListenerBatch", "ListenerSummary", "Neighbours", "Recommendations", "Steering",
+           "TrainProgress", "TrainedModel"]
 
 MAX_LIKED = 200
 MODEL_NAMES = tuple(MODELS)

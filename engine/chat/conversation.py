@@ -67,6 +67,9 @@ class Conversation:
             case ShowK(k=k):
                 self.state = replace(self.state, k=check_k(k))
                 return self._steered(f"Showing {k} at a time.")
+            case Popularity(level=0):  # "anything": no leaning, no genre kept to
+                self.state = replace(self.state, popularity=0, only_genres=())
+                return self._steered("Any popularity, any genre.")
             case Popularity(level=level):
                 self.state = replace(self.state, popularity=level)
                 return self._steered(POPULARITY_WORDS[level].capitalize() + ".")
@@ -209,8 +212,8 @@ class Conversation:
             return ErrorReply(f"{', '.join(repr(g) for g in genres)} is not a genre I know; try "
                               f"{', '.join(self.engine.genre_names()[:6])}.")
         self.state = replace(self.state, only_genres=tuple(known))
-        return self._steered(f"Only {', '.join(known)} from now on (\"anything\" goes back to all genres)." +
-                             (f" {', '.join(repr(g) for g in not_genres)} is not a genre I know." if not_genres else ""))
+        unknown = f" {', '.join(repr(g) for g in not_genres)} is not a genre I know." if not_genres else ""
+        return self._steered(f"Only {', '.join(known)} from now on (\"anything\" goes back to all genres).{unknown}")
 
     def _save(self, path: str | None) -> Reply:
         if self.last is None:

@@ -39,7 +39,8 @@ class ModelSpace:
         """The k nearest artists to `artist` by "cosine" and by "dot" product, best first."""
         genres = self.catalog.genres
         lists = {}
-        for measure, scores in (("cosine", self.unit @ self.unit[artist]), ("dot", self.vectors @ self.vectors[artist])):
+        measures = (("cosine", self.unit @ self.unit[artist]), ("dot", self.vectors @ self.vectors[artist]))
+        for measure, scores in measures:
             scores = scores.astype(np.float64)[None, :]
             scores[0, artist] = -np.inf
             top = top_k(scores, k)[0]

@@ -109,7 +109,8 @@ class ModelCache:
         remove_stale_temporaries(path.parent)
         atomic_write_bytes(path, lambda handle: np.savez(handle, **payload))
 
-    def load(self, path: Path, expect: dict[str, Any] | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
+    def load(self, path: Path, expect: dict[str, Any] | None = None
+             ) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
         """(arrays, meta), or None when there is no file. CacheError (one line; callers rebuild)
         when it is damaged, is not what `expect` says it should be (model, data...), or holds
         anything but finite numbers."""

@@ -110,6 +110,8 @@ def test_only_a_genre_keeps_to_its_family_and_anything_lets_go(chat, small_engin
     suggested = [small_engine.dataset.artist_index(s.artist_id) for s in reply.recommendations.suggestions]
     assert suggested and family[suggested].all()
     assert isinstance(chat.handle("only zzqq"), ErrorReply)
+    chat.handle("anything")
+    assert chat.state.only_genres == () and chat.state.popularity == 0
 
 
 def test_show_me_k(chat, small_engine):
