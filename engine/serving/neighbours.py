@@ -43,7 +43,7 @@ class ModelSpace:
         for measure, scores in measures:
             scores = scores.astype(np.float64)[None, :]
             scores[0, artist] = -np.inf
-            top = top_k(scores, k)[0]
+            top = top_k(scores, min(k, len(self.unit) - 1))[0]  # never the artist itself
             lists[measure] = [Neighbour(self.catalog.artist_id(j), self.catalog.name(j), str(genres[j]),
                                         float(scores[0, j]), genres[j] == genres[artist],
                                         self.catalog.url(j)) for j in top]

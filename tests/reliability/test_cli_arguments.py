@@ -101,3 +101,37 @@ def test_synth_into_an_unwritable_place_is_a_one_line_error(cli, tmp_path):
     (tmp_path / "blocker").write_text("a file where a folder should be")
     code, _, err = cli("synth", tmp_path / "blocker" / "data", "--listeners", "20", "--artists", "50")
     assert_one_line_error(code, err, "cannot write the synthetic dataset")
+
+
+@pytest.mark.parametrize("query", ["[/]", "[bold]x", "\x1b[2J", "[link=http://x]y[/link]"])
+def test_search_and_neighbours_show_markup_like_queries_as_typed(cli, small_engine, small_data_dir, query):
+    code, out, err = cli("search", "--data", small_data_dir, query)
+    assert code == 0 and "Traceback" not in err and "no artist matches" in out
+    code, _, err = cli("neighbours", "--data", small_data_dir, query)
+    assert_one_line_error(code, err, "no artist matches")
+
+
+def test_neighbours_k_beyond_the_catalogue_lists_every_other_artist(cli, small_engine, small_data_dir):
+    import json
+
+    name = str(small_engine.dataset.artist_names[0])
+    code, out, err = cli("neighbours", "--data", small_data_dir, name, "--k", "1000", "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and len(result["cosine"]) == small_engine.dataset.n_artists - 1
+    assert name not in {n["name"] for n in result["cosine"]}
+
+
+def test_a_liked_file_of_endless_bytes_is_one_line_error(cli, small_engine, small_data_dir):
+    code, _, err = cli("recommend", "--data", small_data_dir, "--liked-file", "/dev/zero", "--format", "csv")
+    assert_one_line_error(code, err, "longer than 65,536 bytes")
+
+
+def test_many_bad_liked_file_lines_are_summarised(cli, small_engine, small_data_dir, tmp_path):
+    source = tmp_path / "liked.jsonl"
+    good = '{"id": "ok", "liked": ["%s"]}\n' % small_engine.dataset.artist_names[0]
+    source.write_text(good + "{broken\n" * 2000)
+    code, _, err = cli("recommend", "--data", small_data_dir, "--liked-file", source, "--format", "csv",
+                       "--output", tmp_path / "out.csv")
+    lines = err.splitlines()
+    assert code == 0 and sum("skipped" in line and "line " in line for line in lines) == 5
+    assert any("1,995 more lines skipped (2,000 in all)" in line for line in lines)

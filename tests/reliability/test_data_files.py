@@ -142,3 +142,16 @@ def test_a_listener_who_played_every_artist_gets_no_played_artist(cli, tmp_path,
         assert json.loads(out)["suggestions"] == []
     else:
         assert_one_line_error(code, err)
+
+
+def test_a_two_by_three_dataset_answers_or_says_why_in_one_line(cli, tmp_path, monkeypatch):
+    from tests.handmade import write_dataset
+
+    monkeypatch.setenv("CRATEDIG_CACHE", str(tmp_path / "cache"))
+    data = write_dataset(tmp_path / "two", [(1, "A"), (2, "B"), (3, "C")], [(1, "rock")],
+                         [(1, 1, 5), (1, 2, 3), (2, 2, 7), (2, 3, 1)])
+    for args in (["recommend", "--listener", "1"], ["eval"], ["recommend", "--liked", "A", "--model", "mf"]):
+        code, out, err = cli(*args, "--data", data)
+        assert code in (0, 2) and "Traceback" not in err
+        if code == 2:
+            assert_one_line_error(code, err, "too few plays")

@@ -78,3 +78,23 @@ def test_kill_9_during_eval_leaves_no_half_report(small_data_dir, tmp_path, seed
     out, err = done.communicate(timeout=600)
     assert done.returncode == 0 and "corrupt" not in err, err[-2000:]
     assert not _temporaries(tmp_path / "cache")
+
+
+def test_kill_9_while_sessions_are_saved_never_leaves_half_a_session(tmp_path):
+    script = ("import sys\nfrom engine.chat.session import SavedSession, save_session\n"
+              "for i in range(100000):\n"
+              "    save_session(SavedSession('f', {'k': i}, [('you', 'x' * 2000)] * 200))\n")
+    env = {**os.environ, "CRATEDIG_STATE": str(tmp_path)}
+    for seed in range(3):
+        process = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env=env)
+        time.sleep(random.Random(seed).uniform(0.5, 1.5))
+        process.kill()
+        process.wait(30)
+        from engine.chat.session import load_session
+
+        os.environ["CRATEDIG_STATE"] = str(tmp_path)
+        try:
+            saved, notice = load_session()
+        finally:
+            del os.environ["CRATEDIG_STATE"]
+        assert notice is None and saved is not None and len(saved.transcript) == 200

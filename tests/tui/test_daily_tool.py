@@ -120,3 +120,15 @@ async def test_the_theme_choice_persists_across_runs(small_engine):
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause(0.1)
         assert again.theme == "nord"
+
+
+async def test_the_artist_view_prints_its_last_fm_url_as_a_link(small_engine):
+    app = CratedigApp(engine=small_engine)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await suggestions_for(pilot, name(small_engine, 7))
+        url = table.recommendations.suggestions[0].url
+        table.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ArtistScreen")
+        facts = app.screen.query_one("#artist-facts").content
+        assert url in str(facts) and any(span.style.link == url for span in facts.spans)
