@@ -102,7 +102,8 @@ class RankingModel(Ranker):
         shared = np.maximum(mlp_forward(x.reshape(-1, x.shape[-1]), self.arrays, "trunk"), 0.0)
         logit = mlp_forward(shared, self.arrays, "play")[:, 0].reshape(shape)
         weight = mlp_forward(shared, self.arrays, "weight")[:, 0].reshape(shape) + mean_weight
-        return 1.0 / (1.0 + np.exp(-logit)), weight
+        with np.errstate(over="ignore"):  # exp(-logit) may overflow to inf: the probability is then 0
+            return 1.0 / (1.0 + np.exp(-logit)), weight
 
     def artist_vectors(self):
         return self.arrays["artists"]
