@@ -4,7 +4,6 @@ No UI here: front ends render `Reply` objects; tests drive `Conversation.handle`
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from engine.api import Engine, Recommendations, Steering, check_k, output_target, write_output
 from engine.chat import export, intents
@@ -218,7 +217,7 @@ class Conversation:
     def _save(self, path: str | None) -> Reply:
         if self.last is None:
             return ErrorReply("Nothing to save yet: ask for suggestions first.")
-        target = export.default_path() if path is None else Path(path).expanduser()
+        target = export.default_path() if path is None else export.expanded(path)
         text = export.render(self.last, self.state.who, [a.name for a in self.state.liked],
                              [a.name for a in self.state.disliked], export.format_of(target))
         write_output(output_target(str(target)), text)  # whole or not at all; UsageError when it cannot

@@ -17,8 +17,16 @@ FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "mark
 
 def default_path(now: datetime | None = None) -> Path:
     """cratedig-YYYYmmdd-HHMMSS.csv in $CRATEDIG_EXPORTS, else in the current folder."""
-    folder = Path(os.environ.get("CRATEDIG_EXPORTS") or ".").expanduser()
+    folder = expanded(os.environ.get("CRATEDIG_EXPORTS") or ".")
     return folder / f"cratedig-{(now or datetime.now()):%Y%m%d-%H%M%S}.csv"
+
+
+def expanded(path: str) -> Path:
+    """`path` with ~ expanded; UsageError for a user that does not exist."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        raise UsageError(f"cannot save to {path}: no such user's home directory") from None
 
 
 def format_of(path: Path) -> str:

@@ -63,9 +63,14 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
     if not parts:
         empty = np.zeros((0, k), dtype=np.int64)
         return Recommended(empty, empty.astype(np.float64), empty, None if ranker is None else empty.astype(float))
-    ranking = None if ranker is None else np.concatenate([p.ranking_scores for p in parts])
-    return Recommended(*(np.concatenate([getattr(p, f) for p in parts])
-                         for f in ("artists", "retrieval_scores", "retrieval_rank")), ranking)
+    width = max(p.artists.shape[1] for p in parts)  # a chunk whose listeners played nearly all is narrower
+
+    def joined(field: str, fill) -> np.ndarray:
+        arrays = [getattr(p, field) for p in parts]
+        return np.concatenate([np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=fill) for a in arrays])
+
+    return Recommended(joined("artists", -1), joined("retrieval_scores", -np.inf), joined("retrieval_rank", -1),
+                       None if ranker is None else joined("ranking_scores", -np.inf))
 
 
 def _recommend_rows(retriever: Retriever, ranker: Ranker | None, query: Query, k: int,

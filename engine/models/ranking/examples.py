@@ -83,7 +83,8 @@ def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: i
         newcomers["listener"] += history.shape[0]
         columns = {key: np.concatenate([columns[key], newcomers[key]]) for key in columns}
         history = sp.vstack([history, newcomer_history]).tocsr()
-    return RankingExamples(columns, history)
+    given = columns["artist"] >= 0  # -1: a listener with fewer unplayed artists than candidates asked for
+    return RankingExamples({key: value[given] for key, value in columns.items()}, history)
 
 
 def _newcomer_examples(probe: Retriever, split: Split, listeners: np.ndarray, n_candidates: int,

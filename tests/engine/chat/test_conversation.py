@@ -186,3 +186,9 @@ def test_copy_gives_the_suggestions_as_text(chat, small_engine):
     suggestions = chat.handle(f"I like {name(small_engine, 22)}").recommendations.suggestions
     reply = chat.handle("copy")
     assert isinstance(reply, CopyReply) and reply.clipboard.splitlines()[0].startswith(f"1. {suggestions[0].name}")
+
+
+def test_saving_to_an_unknown_users_home_is_one_clear_error(chat, small_engine):
+    chat.handle(f"I like {name(small_engine, 23)}")
+    reply = chat.handle("save as ~nosuchuser-zz/picks.csv")
+    assert isinstance(reply, ErrorReply) and "no such user" in reply.text

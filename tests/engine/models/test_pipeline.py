@@ -86,3 +86,14 @@ def test_k_is_checked_and_can_exceed_what_is_left(models, data):
     everything = np.arange(data.n_artists - 3)
     found = recommend(models["mf"], liked_query(data.n_artists, [[data.n_artists - 1]]), 10, exclude=everything)
     assert sorted(found.artists[0].tolist()) == [data.n_artists - 3, data.n_artists - 2]
+
+
+def test_chunks_of_different_widths_are_joined_with_empty_places(models, data, monkeypatch):
+    # Row 0 has played all but two artists: its chunk can offer two; the other chunk offers k.
+    liked = [list(range(data.n_artists - 2)), [0]]
+    monkeypatch.setattr(pipeline, "ROWS_PER_CHUNK", 1)
+    found = recommend(models["mf"], liked_query(data.n_artists, liked), 5, ranker=models["ranking"])
+    assert found.artists.shape == (2, 5)
+    assert sorted(found.artists[0, :2].tolist()) == [data.n_artists - 2, data.n_artists - 1]
+    assert (found.artists[0, 2:] == -1).all() and np.isneginf(found.ranking_scores[0, 2:]).all()
+    assert (found.artists[1] >= 0).all()
