@@ -13,6 +13,11 @@ def plain(value: object) -> Text:
     return Text(printable(str(value)))
 
 
+def lines(*values: object) -> Text:
+    """Several values as lines of text (`plain` would write a newline inside one as an escape)."""
+    return Text("\n").join(plain(value) for value in values)
+
+
 def linked(value: object, url: str) -> Text:
     """`plain(value)` as a terminal hyperlink to `url` (where the terminal supports them)."""
     text = plain(value)

@@ -1,6 +1,7 @@
 """An artist: listeners, plays, tags, genre neighbours per model, and who plays it most."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -33,7 +34,8 @@ class ArtistScreen(ModalScreen[int | None]):
         summary = self.engine.artist_summary(self.artist_id)
         self.query_one("#artist-title", Static).update(plain(f"{summary.name} — {summary.genre}"))
         facts = plain(f"{summary.listeners} listeners · {summary.plays:,} plays · "
-                      f"tags: {', '.join(summary.tags) or 'none'}\n")
+                      f"tags: {', '.join(summary.tags) or 'none'}")
+        facts.append_text(Text("\n"))
         facts.append_text(linked(summary.url, summary.url))
         self.query_one("#artist-facts", Static).update(facts)
         listeners = self.query_one("#top-listeners", DataTable)

@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
+from tui.text import lines as text_lines
 from tui.text import plain
 
 
@@ -43,11 +44,11 @@ class SidePanel(Vertical):
             view = self.query_one(f"#{which}", ListView)
             view.clear()
             view.extend(ArtistChip(a.artist_id, a.name, which) for a in getattr(state, which))
-        lines = [f"leaving out: {', '.join(state.excluded_genres)}"] if state.excluded_genres else []
-        lines += [f"only: {', '.join(state.only_genres)}"] if state.only_genres else []
-        lines.append(f"popularity: {POPULARITY[state.popularity]}")
-        lines.append(f"retriever: {state.retriever} · k={state.k}")
-        self.query_one("#settings", Static).update(plain("\n".join(lines)))
+        settings = [f"leaving out: {', '.join(state.excluded_genres)}"] if state.excluded_genres else []
+        settings += [f"only: {', '.join(state.only_genres)}"] if state.only_genres else []
+        settings.append(f"popularity: {POPULARITY[state.popularity]}")
+        settings.append(f"retriever: {state.retriever} · k={state.k}")
+        self.query_one("#settings", Static).update(text_lines(*settings))
 
     def action_remove(self) -> None:
         for which in ("liked", "disliked"):
