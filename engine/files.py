@@ -15,9 +15,22 @@ from engine.errors import UsageError
 
 def _default_mode() -> int:
     """What a new file's mode would be: 0o666 less the umask."""
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux), since
+    setting it to read it races with other threads creating files."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
     umask = os.umask(0o022)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
 
 
 def atomic_write_bytes(path: Path, write: Callable[[BinaryIO], object], mode: int | None = None) -> None:

@@ -45,6 +45,7 @@ class Catalog:
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
+        self._families: dict[str, np.ndarray] = {}  # genre word -> artists of that family
 
     @cached_property
     def genres(self) -> np.ndarray:
@@ -115,13 +116,21 @@ class Catalog:
         words = normalise(word).split()
         if not words:
             return np.zeros(self.dataset.n_artists, dtype=bool)
-        names = [normalise(str(t)).split() for t in self.dataset.tag_names]
-        matching = np.array([_holds(tag, words) for tag in names] + [False], dtype=bool)
-        tags = self.tags
-        place = np.arange(len(tags.tags)) - np.repeat(tags.indptr[:-1], np.diff(tags.indptr))
-        hit = matching[tags.tags] & (place < FAMILY_TAGS)
-        artist = np.repeat(np.arange(self.dataset.n_artists), np.diff(tags.indptr))
-        return np.bincount(artist[hit], minlength=self.dataset.n_artists) > 0
+        key = " ".join(words)
+        if key not in self._families:
+            matching = np.array([_holds(tag, words) for tag in self._tag_words] + [False], dtype=bool)
+            tags = self.tags
+            place = np.arange(len(tags.tags)) - np.repeat(tags.indptr[:-1], np.diff(tags.indptr))
+            hit = matching[tags.tags] & (place < FAMILY_TAGS)
+            artist = np.repeat(np.arange(self.dataset.n_artists), np.diff(tags.indptr))
+            family = np.bincount(artist[hit], minlength=self.dataset.n_artists) > 0
+            family.setflags(write=False)  # shared by every request that names this genre
+            self._families[key] = family
+        return self._families[key]
+
+    @cached_property
+    def _tag_words(self) -> list[list[str]]:
+        return [normalise(str(t)).split() for t in self.dataset.tag_names]
 
     def is_genre(self, phrase: str) -> bool:
         """Whether `phrase` names a genre (the top tag of at least GENRE_ARTISTS artists, ignoring
