@@ -72,6 +72,8 @@ def train(args) -> int:
 
 
 def evaluate(args) -> int:
+    if args.seeds != 1:
+        return evaluate_seeds(args)
     engine = open_engine(args)
     with TrainingBars() as bars:
         report = engine.evaluate(progress=bars, notice=say)
@@ -86,6 +88,27 @@ def evaluate(args) -> int:
     r = report.ranking_rmse
     out.print(f"ranking RMSE on held-out normalised weights: {r['ranking']:.4f} "
               f"(per-listener mean: {r['per_listener_mean']:.4f})")
+    return 0
+
+
+def evaluate_seeds(args) -> int:
+    api.check_seeds(args.seeds)  # before the data loads
+    engine = open_engine(args)
+    with TrainingBars() as bars:
+        report = engine.evaluate_seeds(args.seeds, progress=bars, notice=say)
+    if args.format == "json":
+        print(json.dumps(report.as_dict(), indent=2))
+        return 0
+    metrics = [c for c in api.EVALUATION_COLUMNS if c != "train_seconds"]
+    rows = [(row["model"], *(f"{row[m][0]:.4f} ± {row[m][1]:.4f}" for m in metrics)) for row in report.rows]
+    out.print(table(f"hold-out evaluation over {len(report.seeds)} seeds ({', '.join(map(str, report.seeds))}): "
+                    "mean ± std", ("model", *metrics), rows, right=tuple(metrics)))
+    c = report.comparison
+    for metric in ("recall@10", "ndcg@10"):
+        d = c[metric]
+        out.print(plain(f"{c['pipeline']} − {c['baseline']}, {metric}: {d['difference']:+.4f} "
+                        f"(95 % paired bootstrap over {c['pairs']:,} listener-seed pairs: {d['low']:+.4f} to "
+                        f"{d['high']:+.4f})"))
     return 0
 
 

@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = command("eval", "hold-out evaluation of every model and baseline")
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
+    evaluate.add_argument("--seeds", type=_whole_number, default=1,
+                          help="repeat over N seeds (splits and initialisations): mean ± std, bootstrap interval")
 
     recommend = command("recommend", "suggestions for listeners or liked artists")
     who = recommend.add_mutually_exclusive_group(required=True)

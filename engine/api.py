@@ -17,6 +17,7 @@ from engine.data.synthetic import write_synthetic
 from engine.errors import UsageError
 from engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
 from engine.evaluation.report import EvaluationReport, evaluate, load_report, save_report
+from engine.evaluation.seeds import SeedsReport, evaluate_seeds, load_seeds_rows, save_seeds_report
 from engine.files import output_target, write_output
 from engine.models.base import Recommender
 from engine.models.pipeline import MAX_K, Recommended, check_k, recommend
@@ -34,13 +35,14 @@ from engine.training.cache import ModelCache
 from engine.training.store import ModelStore, NoticeFn, TrainConfig
 
 __all__ = ["Engine", "Stages", "stages_for", "locate_data", "dataset_present", "fetch_dataset", "dataset_url",
-           "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model",
+           "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model", "check_seeds",
            "parse_model_names", "MAX_K", "MAX_LIKED", "MODEL_NAMES", "RETRIEVERS", "DEFAULT_RETRIEVER",
            "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary", "DatasetSummary", "DownloadProgress",
-           "EvaluationReport", "ListenerBatch", "ListenerSummary", "Neighbours", "Recommendations", "Steering",
+           "EvaluationReport", "SeedsReport", "ListenerBatch", "ListenerSummary", "Neighbours", "Recommendations", "Steering",
            "TrainProgress", "TrainedModel"]
 
 MAX_LIKED = 200
+MAX_SEEDS = 20
 MODEL_NAMES = tuple(MODELS)
 
 
@@ -54,6 +56,13 @@ def locate_data(data: str | Path | None = None, demo: bool = False) -> Path:
 def dataset_present(directory: Path) -> bool:
     """Whether `directory` looks like it holds the dataset (cheap: no loading)."""
     return (Path(directory) / "user_artists.dat").is_file()
+
+
+def check_seeds(seeds: int) -> int:
+    """`seeds` if it is a whole number from 1 to MAX_SEEDS, else a UsageError saying so."""
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise UsageError(f"--seeds must be between 1 and {MAX_SEEDS}, got {seeds}")
+    return seeds
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,18 @@ class Engine:
         report = evaluate(self.dataset, self.store.config, self.cache, progress, notice)
         save_report(report, self.cache)
         return report
+
+    def evaluate_seeds(self, seeds: int, progress: ProgressFn | None = None,
+                       notice: NoticeFn | None = None) -> SeedsReport:
+        """The evaluation over `seeds` seeds: mean ± std per metric and a bootstrap interval for
+        the best pipeline against the strongest baseline (see engine.evaluation.seeds)."""
+        report = evaluate_seeds(self.dataset, check_seeds(seeds), self.store.config, self.cache, progress, notice)
+        save_seeds_report(report, self.cache)
+        return report
+
+    def seeds_table(self) -> tuple[list[int], list[dict]] | None:
+        """The last `eval --seeds` of this data: (seeds, rows with [mean, std] per metric), if any."""
+        return load_seeds_rows(self.dataset, self.cache)
 
     def evaluation_report(self) -> EvaluationReport | None:
         """The last saved evaluation of this data, if any."""

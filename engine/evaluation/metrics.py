@@ -17,9 +17,8 @@ class Metrics:
     coverage: float
 
 
-def ranking_metrics(recommended: np.ndarray, relevant: sp.csr_matrix, n_items: int) -> Metrics:
-    """Recall@K (hits / min(K, |relevant|)), NDCG@K, HitRate@K over rows with any relevant item;
-    coverage = share of all items recommended to anyone. `recommended` is (rows, K), best first."""
+def per_row(recommended: np.ndarray, relevant: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(rows with any relevant item, their Recall@K, NDCG@K, hit) with K = recommended.shape[1]."""
     k = recommended.shape[1]
     n_relevant = np.diff(relevant.indptr)
     rows = np.flatnonzero(n_relevant > 0)
@@ -28,10 +27,24 @@ def ranking_metrics(recommended: np.ndarray, relevant: sp.csr_matrix, n_items: i
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
     ideal_len = np.minimum(n_relevant[rows], k)
     idcg = np.cumsum(discounts)[ideal_len - 1]
-    recall = hits.sum(1) / ideal_len
-    ndcg = (hits * discounts).sum(1) / idcg
+    return rows, hits.sum(1) / ideal_len, (hits * discounts).sum(1) / idcg, hits.any(1)
+
+
+def ranking_metrics(recommended: np.ndarray, relevant: sp.csr_matrix, n_items: int) -> Metrics:
+    """Recall@K (hits / min(K, |relevant|)), NDCG@K, HitRate@K over rows with any relevant item;
+    coverage = share of all items recommended to anyone. `recommended` is (rows, K), best first."""
+    rows, recall, ndcg, hit = per_row(recommended, relevant)
+    given = recommended[rows] >= 0
     coverage = len(np.unique(recommended[rows][given])) / n_items
-    return Metrics(float(recall.mean()), float(ndcg.mean()), float(hits.any(1).mean()), coverage)
+    return Metrics(float(recall.mean()), float(ndcg.mean()), float(hit.mean()), coverage)
+
+
+def paired_bootstrap(differences: np.ndarray, resamples: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """(mean, 2.5th, 97.5th percentile) of the mean of per-listener `differences`, resampling
+    listeners with replacement: a 95 % interval for a paired difference between two models."""
+    rng = np.random.default_rng(seed)
+    means = differences[rng.integers(0, len(differences), size=(resamples, len(differences)))].mean(axis=1)
+    return float(differences.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
 def evaluated_listeners(split: Split) -> np.ndarray:

@@ -56,12 +56,14 @@ def ranking_rmse(ranker: Ranker, split: Split) -> tuple[float, float]:
     return rmse(predicted, actual), rmse(means[split.test_listener], actual)
 
 
-def _row(label: str, retriever: Retriever, ranker: Ranker | None, split: Split, trained: Recommender) -> dict:
+def _row(label: str, retriever: Retriever, ranker: Ranker | None, split: Split, trained: Recommender
+         ) -> tuple[dict, np.ndarray]:
+    """The model's table row, and its top max(KS) per evaluated listener."""
     start = time.perf_counter()
     query = listeners_query(split.train, evaluated_listeners(split))
     recommended = recommend(retriever, query, max(KS), ranker=ranker).artists
     return {"model": label, **measure(recommended, split, KS), "train_seconds": round(trained.train_seconds, 1),
-            "eval_seconds": round(time.perf_counter() - start, 1)}
+            "eval_seconds": round(time.perf_counter() - start, 1)}, recommended
 
 
 def evaluate(dataset: Dataset, config: TrainConfig | None = None, cache: ModelCache | None = None,
@@ -69,23 +71,34 @@ def evaluate(dataset: Dataset, config: TrainConfig | None = None, cache: ModelCa
              retriever: str = DEFAULT_RETRIEVER, seed: int = 42) -> EvaluationReport:
     """Train (or load) every model on the seeded split and measure it with full ranking: each
     retriever alone, each ranker on `retriever`'s candidates, then the baselines."""
+    return evaluate_with_lists(dataset, config, cache, progress, notice, retriever, seed)[0]
+
+
+def evaluate_with_lists(dataset: Dataset, config: TrainConfig | None = None, cache: ModelCache | None = None,
+                        progress: ProgressFn | None = None, notice: NoticeFn | None = None,
+                        retriever: str = DEFAULT_RETRIEVER, seed: int = 42
+                        ) -> tuple[EvaluationReport, dict[str, np.ndarray], Split]:
+    """`evaluate`, plus each row's recommendation lists (by row label) and the split they are on,
+    for per-listener comparisons between rows."""
     split = holdout_split(dataset, seed=seed)
     if len(split.test_listener) == 0:
         raise UsageError(f"too few plays to evaluate: a listener needs at least {MIN_ARTISTS_TO_SPLIT} artists "
                          "to have some held out, and none has")
     models = ModelStore(split.train, config, cache).get(list(MODELS) + list(BASELINES), progress, notice)
-    rows = []
+    measured = []
     for name in MODELS:
         if name in RETRIEVERS:
-            rows.append(_row(name, models[name], None, split, models[name]))
+            measured.append(_row(name, models[name], None, split, models[name]))
         if name in RANKERS:
-            rows.append(_row(f"{name} ({retriever} then ranked)", models[retriever], models[name], split, models[name]))
-    rows += [_row(name, models[name], None, split, models[name]) for name in BASELINES]
+            measured.append(_row(f"{name} ({retriever} then ranked)", models[retriever], models[name], split,
+                                 models[name]))
+    measured += [_row(name, models[name], None, split, models[name]) for name in BASELINES]
     model_rmse, baseline_rmse = ranking_rmse(models[RANKERS[0]], split)
-    return EvaluationReport(
+    report = EvaluationReport(
         data=dataset.fingerprint, split_seed=seed, holdout_listeners=int(len(np.unique(split.test_listener))),
-        rows=rows, ranking_rmse={"ranking": model_rmse, "per_listener_mean": baseline_rmse},
+        rows=[row for row, _ in measured], ranking_rmse={"ranking": model_rmse, "per_listener_mean": baseline_rmse},
         losses={name: m.losses for name, m in models.items() if m.losses})
+    return report, {row["model"]: lists for row, lists in measured}, split
 
 
 def save_report(report: EvaluationReport, cache: ModelCache) -> None:

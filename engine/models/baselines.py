@@ -1,4 +1,4 @@
-"""Baselines every model must beat: MostPop and item-kNN (cosine), on the same interface."""
+"""Baselines every model must beat, on the same interface: MostPop, item-kNN (cosine), EASE, RP3β."""
 from __future__ import annotations
 
 import numpy as np
@@ -53,6 +53,80 @@ class ItemKNN(Retriever):
         candidates = np.asarray(candidates)
         return (np.take_along_axis(scores, candidates, axis=1) if candidates.ndim == 2
                 else scores[:, candidates])
+
+    def to_arrays(self):
+        return {}
+
+    def load_arrays(self, arrays, dataset, upstream):
+        self._prepare(interactions(dataset))
+
+
+def _pick(scores: np.ndarray, candidates) -> np.ndarray:
+    """Full score rows cut to `candidates` (1-D for every row, 2-D one list per row)."""
+    if candidates is None:
+        return scores
+    candidates = np.asarray(candidates)
+    return np.take_along_axis(scores, candidates, axis=1) if candidates.ndim == 2 else scores[:, candidates]
+
+
+class Ease(Retriever):
+    """EASE (Steck 2019): closed-form item-item weights B = I - P / diag(P), P = (XᵀX + λI)⁻¹, over
+    the artists with at least `min_listeners` listeners (the rest score below every one of them:
+    they keep the inverse small, 6,953 of 17,632 artists on the HetRec data)."""
+
+    name = "ease"
+    #: λ chosen on the validation split by bench/tune_baselines.py (of 10, 25, 50, 100, 200, 500)
+    defaults = {"lam": 100.0, "min_listeners": 2}
+    LOWEST = -1e9
+
+    def _fit(self, dataset, progress, strategy, upstream):
+        matrix = interactions(dataset)
+        self.kept = np.flatnonzero(artist_popularity(dataset) >= self.params["min_listeners"])
+        self.n_artists = dataset.n_artists
+        gram = (matrix[:, self.kept].T @ matrix[:, self.kept]).toarray().astype(np.float64)
+        gram[np.diag_indices_from(gram)] += self.params["lam"]
+        precision = np.linalg.inv(gram)
+        weights = precision / (-np.diag(precision))
+        weights[np.diag_indices_from(weights)] = 0.0
+        self.weights = weights.astype(np.float32)
+
+    def score(self, query: Query, candidates=None):
+        liked = (query.history[:, self.kept] > 0).astype(np.float32)
+        scores = np.full((len(query), self.n_artists), self.LOWEST, dtype=np.float32)
+        scores[:, self.kept] = np.asarray(liked @ self.weights)
+        return _pick(scores, candidates)
+
+    def to_arrays(self):
+        return {"kept": self.kept, "weights": self.weights}
+
+    def load_arrays(self, arrays, dataset, upstream):
+        self.kept, self.weights, self.n_artists = arrays["kept"], arrays["weights"], dataset.n_artists
+
+
+class RP3Beta(Retriever):
+    """RP3β (Paudel et al. 2016): a three-step random walk artist → listener → artist, each step's
+    probabilities raised to α, the landing artist's score divided by its popularity to the β."""
+
+    name = "rp3beta"
+    #: chosen on the validation split by bench/tune_baselines.py (α of 0.5, 0.75, 1; β of 0, 0.25, 0.5, 0.75)
+    defaults = {"alpha": 1.0, "beta": 0.25}
+
+    def _fit(self, dataset, progress, strategy, upstream):
+        self._prepare(interactions(dataset))
+
+    def _prepare(self, matrix: sp.csr_matrix) -> None:
+        alpha, beta = self.params["alpha"], self.params["beta"]
+        listeners_of = np.asarray(matrix.sum(axis=0)).ravel()
+        artists_of = np.asarray(matrix.sum(axis=1)).ravel()
+        # artist -> listener (rows of Xᵀ normalised), then listener -> artist (rows of X normalised)
+        self.to_listener = (sp.diags(1.0 / np.maximum(listeners_of, 1)) @ matrix.T).power(alpha).tocsr()
+        self.to_artist = (sp.diags(1.0 / np.maximum(artists_of, 1)) @ matrix).power(alpha).tocsr()
+        self.penalty = (1.0 / np.maximum(listeners_of, 1) ** beta).astype(np.float32)
+
+    def score(self, query: Query, candidates=None):
+        start = (query.history > 0).astype(np.float32)
+        scores = np.asarray(((start @ self.to_listener) @ self.to_artist).todense(), dtype=np.float32)
+        return _pick(scores * self.penalty, candidates)
 
     def to_arrays(self):
         return {}

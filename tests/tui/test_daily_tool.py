@@ -132,3 +132,18 @@ async def test_the_artist_view_prints_its_last_fm_url_as_a_link(small_engine):
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ArtistScreen")
         facts = app.screen.query_one("#artist-facts").content
         assert url in str(facts) and any(span.style.link == url for span in facts.spans)
+
+
+async def test_model_checks_show_the_seeds_table_when_one_was_saved(small_engine):
+    from engine.evaluation.seeds import SEEDS_FILE
+
+    rows = [{"model": "mf", "recall@10": [0.2, 0.01], "ndcg@10": [0.3, 0.02]}]
+    small_engine.cache.save_json(SEEDS_FILE.format(fingerprint=small_engine.fingerprint),
+                                 {"seeds": [42, 43], "rows": rows, "comparison": {}, "reports": []})
+    app = CratedigApp(engine=small_engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ModelsScreen")
+        table = app.screen.query_one("SeedsTable")
+        assert str(table.get_row_at(0)[1]) == "0.200 ± 0.010"
+    (small_engine.cache.root / SEEDS_FILE.format(fingerprint=small_engine.fingerprint)).unlink()

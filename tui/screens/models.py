@@ -8,7 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from tui.widgets.replies import EvaluationTable
+from tui.widgets.replies import EvaluationTable, SeedsTable
 
 class ModelsScreen(ModalScreen[str | None]):
     """Dismisses with "evaluate" or "retrain" when asked for one, else None."""
@@ -30,6 +30,10 @@ class ModelsScreen(ModalScreen[str | None]):
                         yield Static(f"ranking RMSE {r['ranking']:.4f} vs per-listener mean {r['per_listener_mean']:.4f}")
                     else:
                         yield Static("No evaluation yet: press e (trains on a hold-out split, a few minutes).")
+                seeds = self.engine.seeds_table()
+                if seeds:
+                    with TabPane(f"Over {len(seeds[0])} seeds", id="tab-seeds"):
+                        yield SeedsTable(*seeds)
                 with TabPane("Loss curves", id="tab-loss"):
                     yield PlotextPlot(id="loss")
                 with TabPane("Norm vs popularity", id="tab-norm"):

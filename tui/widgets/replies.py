@@ -154,3 +154,17 @@ class EvaluationTable(DataTable):
         for row in self.report.rows:
             self.add_row(plain(row["model"]), *(f"{row[c]:.3f}" if c != "train_seconds" else f"{row[c]:.0f}s"
                                          for c in EVALUATION_COLUMNS))
+
+
+class SeedsTable(DataTable):
+    """`cratedig eval --seeds N`: mean ± std of each metric over the seeds."""
+
+    def __init__(self, seeds: list[int], rows: list[dict], **kwargs):
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.seeds, self.summary = seeds, rows  # not `rows`: a DataTable's own attribute
+
+    def on_mount(self) -> None:
+        metrics = [m for m in self.summary[0] if m != "model"] if self.summary else []
+        self.add_columns("model", *metrics)
+        for row in self.summary:
+            self.add_row(plain(row["model"]), *(f"{row[m][0]:.3f} ± {row[m][1]:.3f}" for m in metrics))

@@ -29,3 +29,15 @@ def test_rows_without_relevant_items_are_left_out():
     m = ranking_metrics(np.array([[0, 2], [1, 2]]), relevant, n_items=3)
     assert m.recall == 0.0 and m.hit_rate == 0.0
     assert m.coverage == pytest.approx(2 / 3)
+
+
+def test_the_paired_bootstrap_interval_holds_the_mean_and_shrinks_with_more_pairs():
+    from engine.evaluation.metrics import paired_bootstrap
+
+    rng = np.random.default_rng(1)
+    small = rng.normal(0.02, 0.1, 100)
+    large = rng.normal(0.02, 0.1, 10_000)
+    mean, low, high = paired_bootstrap(small)
+    assert low < mean < high and mean == pytest.approx(small.mean())
+    _, low_l, high_l = paired_bootstrap(large)
+    assert (high_l - low_l) < (high - low) / 5 and low_l > 0

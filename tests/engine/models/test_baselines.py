@@ -1,0 +1,55 @@
+"""The baselines, pinned on a hand-made dataset: EASE's closed form and RP3β's three-step walk."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.data.dataset import load_dataset
+from engine.models.baselines import Ease, ItemKNN, MostPopular, RP3Beta
+from engine.models.pipeline import recommend
+from engine.models.query import listeners_query
+from tests.handmade import write_dataset
+
+PLAYS = [(1, 1, 5), (1, 2, 3), (2, 2, 7), (2, 3, 1), (3, 1, 2), (3, 3, 4), (3, 4, 1), (4, 2, 1), (4, 4, 9)]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    artists = [(i, f"Artist {i}") for i in range(1, 6)]  # artist 5 has no listener
+    return load_dataset(write_dataset(tmp_path_factory.mktemp("tiny"), artists, [(1, "rock")], PLAYS))
+
+
+def _binary(tiny) -> np.ndarray:
+    x = np.zeros((tiny.n_listeners, tiny.n_artists))
+    x[tiny.plays.listener, tiny.plays.artist] = 1.0
+    return x
+
+
+def test_ease_is_the_closed_form_over_artists_with_two_listeners(tiny):
+    x = _binary(tiny)
+    kept = np.flatnonzero(x.sum(0) >= 2)
+    gram = x[:, kept].T @ x[:, kept] + 3.0 * np.eye(len(kept))
+    p = np.linalg.inv(gram)
+    b = p / -np.diag(p)
+    np.fill_diagonal(b, 0.0)
+    model = Ease(lam=3.0).fit(tiny)
+    scores = model.score(listeners_query(tiny, np.arange(tiny.n_listeners)))
+    assert np.allclose(scores[:, kept], x[:, kept] @ b, atol=1e-5)
+    assert (scores[:, [a for a in range(tiny.n_artists) if a not in kept]] <= Ease.LOWEST).all()
+
+
+def test_rp3beta_is_a_three_step_walk_divided_by_popularity(tiny):
+    x = _binary(tiny)
+    to_listener = (x / np.maximum(x.sum(0), 1)).T ** 2.0
+    to_artist = (x / np.maximum(x.sum(1, keepdims=True), 1)) ** 2.0
+    expected = (x @ to_listener @ to_artist) / np.maximum(x.sum(0), 1) ** 0.5
+    model = RP3Beta(alpha=2.0, beta=0.5).fit(tiny)
+    assert np.allclose(model.score(listeners_query(tiny, np.arange(tiny.n_listeners))), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("cls", [MostPopular, ItemKNN, Ease, RP3Beta])
+def test_every_baseline_recommends_only_unplayed_artists_through_the_pipeline(tiny, cls):
+    found = recommend(cls().fit(tiny), listeners_query(tiny, np.arange(tiny.n_listeners)), 2).artists
+    x = _binary(tiny)
+    for row in range(tiny.n_listeners):
+        assert all(a < 0 or x[row, a] == 0 for a in found[row])
