@@ -32,7 +32,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_ships_every_package_and_the_stylesheet(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for expected in ("assets/app.tcss", "assets/__init__.py", "tui/app.py", "cli/main.py", "engine/api.py",
+    for expected in ("assets/app.tcss", "assets/__init__.py", "tui/app.py", "cli/main.py", "engine/api/engine.py",
                      "engine/models/keras/fit.py", "engine/models/ranking/model.py"):
         assert expected in names, f"{expected} missing from {wheel.name}"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -1,31 +1,23 @@
-"""The facade the front ends (`cli/`, `tui/`) and the chat use: find or fetch a dataset, open it,
-get its models, and answer requests with typed results (engine.serving.results).
-
-Serving is NumPy over cached arrays; TensorFlow is imported only if a model must be trained."""
+"""The Engine: one dataset, its models, and every request the front ends make of them, answered
+with typed results (engine.serving.results). Serving is NumPy over cached arrays; TensorFlow is
+imported only if a model must be trained."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
 import numpy as np
 
+from engine.api.requests import MAX_LIKED, MODEL_NAMES, Stages, check_seeds
 from engine.data.dataset import Dataset, load_dataset
-from engine.data.fetch import dataset_url, fetch_dataset
-from engine.data import synthetic
-from engine.data.synthetic import write_synthetic
 from engine.errors import UsageError
-from engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
 from engine.evaluation.report import EvaluationReport, evaluate, load_report, save_report
 from engine.evaluation.seeds import SeedsReport, evaluate_seeds, load_seeds_rows, save_seeds_report
-from engine.files import output_target, write_output
 from engine.models.base import Recommender
 from engine.models.pipeline import MAX_K, Recommended, check_k, recommend
 from engine.models.query import Query, liked_query, listeners_query
-from engine.models.registry import (DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RANKERS, RETRIEVERS, check_model,
-                                    parse_model_names)
-from engine.paths import default_data_dir, resolve_data_dir
-from engine.progress import DownloadProgress, ProgressFn, TrainProgress  # noqa: F401 (for front ends)
+from engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RETRIEVERS, check_model
+from engine.progress import ProgressFn
 from engine.serving.catalog import Catalog
 from engine.serving.neighbours import ModelSpace
 from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
@@ -33,55 +25,6 @@ from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, Li
 from engine.serving.suggestions import by_popularity, describe
 from engine.training.cache import ModelCache
 from engine.training.store import ModelStore, NoticeFn, TrainConfig
-
-__all__ = ["Engine", "Stages", "stages_for", "locate_data", "dataset_present", "fetch_dataset", "dataset_url",
-           "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model", "check_seeds",
-           "parse_model_names", "MAX_K", "MAX_LIKED", "MODEL_NAMES", "RETRIEVERS", "DEFAULT_RETRIEVER",
-           "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary", "DatasetSummary", "DownloadProgress",
-           "EvaluationReport", "SeedsReport", "ListenerBatch", "ListenerSummary", "Neighbours", "Recommendations", "Steering",
-           "TrainProgress", "TrainedModel"]
-
-MAX_LIKED = 200
-MAX_SEEDS = 20
-MODEL_NAMES = tuple(MODELS)
-
-
-# -- finding and getting data ---------------------------------------------------------------
-def locate_data(data: str | Path | None = None, demo: bool = False) -> Path:
-    """The dataset directory: the demo data (made on first use), else `data`, else $CRATEDIG_DATA,
-    else the user data dir."""
-    return synthetic.ensure_demo_data() if demo else resolve_data_dir(data)
-
-
-def dataset_present(directory: Path) -> bool:
-    """Whether `directory` looks like it holds the dataset (cheap: no loading)."""
-    return (Path(directory) / "user_artists.dat").is_file()
-
-
-def check_seeds(seeds: int) -> int:
-    """`seeds` if it is a whole number from 1 to MAX_SEEDS, else a UsageError saying so."""
-    if not 1 <= seeds <= MAX_SEEDS:
-        raise UsageError(f"--seeds must be between 1 and {MAX_SEEDS}, got {seeds}")
-    return seeds
-
-
-@dataclass(frozen=True)
-class Stages:
-    """Which model retrieves and which (if any) re-ranks."""
-
-    retriever: str
-    ranker: str | None
-
-
-def stages_for(model: str | None = None, retriever: str | None = None) -> Stages:
-    """The pipeline that answers for `model` (default: the default ranker): a ranker on
-    `retriever`'s candidates (default retriever when None), or a retriever alone."""
-    model = check_model(model or DEFAULT_RANKER)
-    if model in RANKERS:
-        return Stages(check_model(retriever or DEFAULT_RETRIEVER, "retriever"), model)
-    if retriever:
-        raise UsageError(f"--retriever only goes with --model {' or '.join(RANKERS)}")
-    return Stages(check_model(model, "retriever"), None)
 
 
 class Engine:

@@ -1,0 +1,27 @@
+"""The facade the front ends (`cli/`, `tui/`) and the chat use: find or fetch a dataset, open it as an
+`Engine`, get its models, and answer requests with typed results. Everything a front end needs
+from the engine is imported from here."""
+from __future__ import annotations
+
+from engine.api.engine import Engine
+from engine.api.requests import (MAX_LIKED, MAX_SEEDS, MODEL_NAMES, Stages, check_seeds, dataset_present,
+                                 locate_data, stages_for)
+from engine.data.fetch import dataset_url, fetch_dataset
+from engine.data.synthetic import write_synthetic
+from engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
+from engine.evaluation.report import EvaluationReport
+from engine.evaluation.seeds import SeedsReport
+from engine.files import output_target, write_output
+from engine.models.pipeline import MAX_K, check_k
+from engine.models.registry import DEFAULT_RETRIEVER, RETRIEVERS, check_model, parse_model_names
+from engine.paths import default_data_dir
+from engine.progress import DownloadProgress, TrainProgress
+from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
+                                    Neighbours, Recommendations, Steering, TrainedModel)
+
+__all__ = ["Engine", "Stages", "stages_for", "locate_data", "dataset_present", "fetch_dataset", "dataset_url",
+           "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model",
+           "check_seeds", "parse_model_names", "MAX_K", "MAX_LIKED", "MAX_SEEDS", "MODEL_NAMES", "RETRIEVERS",
+           "DEFAULT_RETRIEVER", "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary", "DatasetSummary",
+           "DownloadProgress", "EvaluationReport", "SeedsReport", "ListenerBatch", "ListenerSummary", "Neighbours",
+           "Recommendations", "Steering", "TrainProgress", "TrainedModel"]

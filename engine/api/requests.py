@@ -1,0 +1,52 @@
+"""What a front end asks before there is an Engine: where the data is, which pipeline answers for
+a model, whether a number of seeds is acceptable. Cheap checks, made before any work."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.data import synthetic
+from engine.errors import UsageError
+from engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RANKERS, check_model
+from engine.paths import resolve_data_dir
+
+MAX_LIKED = 200
+MAX_SEEDS = 20
+MODEL_NAMES = tuple(MODELS)
+
+
+def locate_data(data: str | Path | None = None, demo: bool = False) -> Path:
+    """The dataset directory: the demo data (made on first use), else `data`, else $CRATEDIG_DATA,
+    else the user data dir."""
+    return synthetic.ensure_demo_data() if demo else resolve_data_dir(data)
+
+
+def dataset_present(directory: Path) -> bool:
+    """Whether `directory` looks like it holds the dataset (cheap: no loading)."""
+    return (Path(directory) / "user_artists.dat").is_file()
+
+
+def check_seeds(seeds: int) -> int:
+    """`seeds` if it is a whole number from 1 to MAX_SEEDS, else a UsageError saying so."""
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise UsageError(f"--seeds must be between 1 and {MAX_SEEDS}, got {seeds}")
+    return seeds
+
+
+@dataclass(frozen=True)
+class Stages:
+    """Which model retrieves and which (if any) re-ranks."""
+
+    retriever: str
+    ranker: str | None
+
+
+def stages_for(model: str | None = None, retriever: str | None = None) -> Stages:
+    """The pipeline that answers for `model` (default: the default ranker): a ranker on
+    `retriever`'s candidates (default retriever when None), or a retriever alone."""
+    model = check_model(model or DEFAULT_RANKER)
+    if model in RANKERS:
+        return Stages(check_model(retriever or DEFAULT_RETRIEVER, "retriever"), model)
+    if retriever:
+        raise UsageError(f"--retriever only goes with --model {' or '.join(RANKERS)}")
+    return Stages(check_model(model, "retriever"), None)
