@@ -8,7 +8,8 @@ from textual.widgets import Static
 
 from engine.chat.intents import help_text
 
-KEYS = "Keys: F1 help · Ctrl+P commands · Ctrl+L pick a listener · F2 model checks · F3 switch retriever"
+KEYS = ("Keys: F1 help · Ctrl+P commands · Ctrl+L pick a listener · F2 model checks · F3 switch retriever · "
+        "Ctrl+S save · Ctrl+Y copy")
 
 
 class HelpScreen(ModalScreen[None]):
