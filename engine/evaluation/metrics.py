@@ -52,10 +52,16 @@ def evaluated_listeners(split: Split) -> np.ndarray:
     return np.flatnonzero(np.diff(split.held_out().indptr) > 0)
 
 
+def evaluated_relevance(split: Split) -> sp.csr_matrix:
+    """The held-out artists of the evaluated listeners, one row each (what recommendations are
+    measured against), in `evaluated_listeners` order."""
+    return split.held_out()[evaluated_listeners(split)]
+
+
 def measure(recommended: np.ndarray, split: Split, ks: tuple[int, ...] = (10, 20)) -> dict[str, float]:
     """The metrics of `ranking_metrics` at each K. `recommended` is (listeners, max(ks)), best first,
     one row per `evaluated_listeners(split)`, each listener's train artists already excluded."""
-    sub = split.held_out()[evaluated_listeners(split)]
+    sub = evaluated_relevance(split)
     out: dict[str, float] = {}
     for k in ks:
         m = ranking_metrics(recommended[:, :k], sub, split.train.n_artists)

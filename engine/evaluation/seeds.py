@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.data.dataset import Dataset
-from engine.evaluation.metrics import evaluated_listeners, paired_bootstrap, per_row
+from engine.evaluation.metrics import evaluated_relevance, paired_bootstrap, per_row
 from engine.evaluation.report import COLUMNS, EvaluationReport, evaluate_with_lists
 from engine.models.registry import BASELINES, RANKERS
 from engine.progress import ProgressFn
@@ -54,7 +54,7 @@ def evaluate_seeds(dataset: Dataset, n_seeds: int, config: TrainConfig | None = 
     baseline = max((label for label in recall if label in BASELINES), key=recall.get)
     pooled = {"recall@10": [], "ndcg@10": []}
     for _, lists, split in runs:
-        relevant = split.held_out()[evaluated_listeners(split)]
+        relevant = evaluated_relevance(split)
         _, recall_a, ndcg_a, _ = per_row(lists[pipeline][:, :10], relevant)
         _, recall_b, ndcg_b, _ = per_row(lists[baseline][:, :10], relevant)
         pooled["recall@10"].append(recall_a - recall_b)

@@ -60,7 +60,8 @@ def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: i
     target = np.zeros(hidden.shape, np.float32)
     target[row, column] = split.test_target
 
-    features = RankingFeatures(probe, visible)(query, np.concatenate([candidates, hidden], axis=1))
+    view = RankingFeatures(probe, visible)  # fits an item-kNN: built once, for listeners and newcomers
+    features = view(query, np.concatenate([candidates, hidden], axis=1))
     played = np.asarray(split.held_out()[np.repeat(listeners, candidates.shape[1]), candidates.ravel()]).ravel()
     n_c, n_h = candidates.size, int(is_hidden.sum())
     means = listener_mean_weights(visible.history[listeners])
@@ -79,7 +80,7 @@ def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: i
     }
     history = visible.history
     if liked > 0:
-        newcomers, newcomer_history = _newcomer_examples(probe, split, listeners, n_candidates, liked)
+        newcomers, newcomer_history = _newcomer_examples(probe, view, split, listeners, n_candidates, liked)
         newcomers["listener"] += history.shape[0]
         columns = {key: np.concatenate([columns[key], newcomers[key]]) for key in columns}
         history = sp.vstack([history, newcomer_history]).tocsr()
@@ -87,8 +88,8 @@ def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: i
     return RankingExamples({key: value[given] for key, value in columns.items()}, history)
 
 
-def _newcomer_examples(probe: Retriever, split: Split, listeners: np.ndarray, n_candidates: int,
-                       liked: int) -> tuple[dict[str, np.ndarray], sp.csr_matrix]:
+def _newcomer_examples(probe: Retriever, view: RankingFeatures, split: Split, listeners: np.ndarray,
+                       n_candidates: int, liked: int) -> tuple[dict[str, np.ndarray], sp.csr_matrix]:
     """Play-head rows for listeners reduced to their `liked` most-played visible artists, asked
     the way the service asks (equal weights). Their other visible artists are neither candidates
     nor labels: the probe was trained on them."""
@@ -102,7 +103,7 @@ def _newcomer_examples(probe: Retriever, split: Split, listeners: np.ndarray, n_
     query = liked_query(visible.shape[1], named)
     candidates = recommend(probe, query, n_candidates, exclude=visible[keep]).artists
     per_row = candidates.shape[1]
-    features = RankingFeatures(probe, split.train)(query, candidates)
+    features = view(query, candidates)
     played = np.asarray(split.held_out()[np.repeat(listeners[keep], per_row), candidates.ravel()]).ravel()
     columns = _newcomer_columns(features.reshape(candidates.size, -1), np.repeat(np.arange(len(keep)), per_row),
                                 candidates.ravel(), np.repeat(listener_mean_weights(query.history), per_row), played)
