@@ -3,7 +3,7 @@ Run: python bench/run_all.py [--data DIR]   (CRATEDIG_DATA is used when --data i
 import subprocess
 import sys
 
-SCRIPTS = ("load", "serving", "app_latency", "cold_start", "train_time", "retrieval_correction", "tune_baselines", "scale")
+SCRIPTS = ("load", "serving", "app_latency", "cold_start", "train_time", "retrieval_correction", "tune", "scale")
 
 if __name__ == "__main__":
     for name in SCRIPTS:

@@ -81,7 +81,7 @@ def evaluate(args) -> int:
         print(json.dumps(report.as_dict(), indent=2))
         return 0
     columns = api.EVALUATION_COLUMNS
-    rows = [(row["model"], *(f"{row[c]:.4f}" if c != "train_seconds" else f"{row[c]:.1f}" for c in columns))
+    rows = [(row["model"], *(_figure(row.get(c), "{:.1f}" if c == "train_seconds" else "{:.4f}") for c in columns))
             for row in report.rows]
     out.print(table(f"hold-out evaluation ({report.holdout_listeners} listeners, full ranking)",
                     ("model", *columns), rows, right=columns))
@@ -89,6 +89,11 @@ def evaluate(args) -> int:
     out.print(f"ranking RMSE on held-out normalised weights: {r['ranking']:.4f} "
               f"(per-listener mean: {r['per_listener_mean']:.4f})")
     return 0
+
+
+def _figure(value, template: str) -> str:
+    """A measured value, or a dash where there was nothing to measure (e.g. no long tail)."""
+    return "–" if value is None else template.format(value)
 
 
 def evaluate_seeds(args) -> int:
@@ -100,7 +105,7 @@ def evaluate_seeds(args) -> int:
         print(json.dumps(report.as_dict(), indent=2))
         return 0
     metrics = [c for c in api.EVALUATION_COLUMNS if c != "train_seconds"]
-    rows = [(row["model"], *(f"{row[m][0]:.4f} ± {row[m][1]:.4f}" for m in metrics)) for row in report.rows]
+    rows = [(row["model"], *(_figure(row.get(m), "{0[0]:.4f} ± {0[1]:.4f}") for m in metrics)) for row in report.rows]
     out.print(table(f"hold-out evaluation over {len(report.seeds)} seeds ({', '.join(map(str, report.seeds))}): "
                     "mean ± std", ("model", *metrics), rows, right=tuple(metrics)))
     c = report.comparison

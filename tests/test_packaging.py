@@ -33,7 +33,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_ships_every_package_and_the_stylesheet(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("assets/app.tcss", "assets/__init__.py", "tui/app.py", "cli/main.py", "engine/api/engine.py",
-                     "engine/models/keras/fit.py", "engine/models/ranking/model.py"):
+                     "engine/models/keras/fit.py", "engine/models/ranking/model.py", "engine/models/tuned.json"):
         assert expected in names, f"{expected} missing from {wheel.name}"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "cratedig = cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
@@ -49,6 +49,8 @@ def test_the_installed_wheel_finds_its_stylesheet_and_answers_help(wheel, tmp_pa
             "css = Path(tui.app.CratedigApp.CSS_PATH)\n"
             "assert css.is_file() and css.is_relative_to(sys.argv[1]), css\n"
             "assert Path(cli.main.__file__).is_relative_to(sys.argv[1])\n"
+            "from engine.models.tuned import tuned_path, tuned_values\n"
+            "assert tuned_path().is_relative_to(sys.argv[1]) and tuned_values()['mf'], tuned_path()\n"
             "sys.exit(cli.main.main(['--help']))")
     run = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, env=env,
                          cwd=tmp_path, timeout=120)

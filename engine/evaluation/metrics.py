@@ -6,7 +6,11 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from engine.data.features import artist_popularity
 from engine.data.split import Split
+
+#: the most played artists; the rest are the long tail
+HEAD_ARTISTS = 1000
 
 
 @dataclass(frozen=True)
@@ -58,16 +62,35 @@ def evaluated_relevance(split: Split) -> sp.csr_matrix:
     return split.held_out()[evaluated_listeners(split)]
 
 
-def measure(recommended: np.ndarray, split: Split, ks: tuple[int, ...] = (10, 20)) -> dict[str, float]:
-    """The metrics of `ranking_metrics` at each K. `recommended` is (listeners, max(ks)), best first,
-    one row per `evaluated_listeners(split)`, each listener's train artists already excluded."""
+def long_tail_relevance(split: Split, head: int = HEAD_ARTISTS) -> sp.csr_matrix:
+    """`evaluated_relevance` without the `head` most played artists (by listeners in the training
+    part): what a model finds beyond the obvious."""
+    popularity = artist_popularity(split.train)
+    tail = np.ones(split.train.n_artists, np.float32)
+    tail[np.argsort(-popularity, kind="stable")[:head]] = 0.0
+    relevant = evaluated_relevance(split) @ sp.diags(tail)
+    relevant.eliminate_zeros()
+    return relevant.tocsr()
+
+
+def measure(recommended: np.ndarray, split: Split, ks: tuple[int, ...] = (10, 20)) -> dict[str, float | None]:
+    """The metrics of `ranking_metrics` at each K, and long-tail Recall@K (held-out artists outside
+    the HEAD_ARTISTS most played; over listeners with any; None if nobody has any). `recommended` is (listeners, max(ks)),
+    best first, one row per `evaluated_listeners(split)`, each listener's train artists already
+    excluded."""
     sub = evaluated_relevance(split)
+    tail = long_tail_relevance(split, HEAD_ARTISTS)
     out: dict[str, float] = {}
     for k in ks:
         m = ranking_metrics(recommended[:, :k], sub, split.train.n_artists)
         out.update({f"recall@{k}": m.recall, f"ndcg@{k}": m.ndcg, f"hit_rate@{k}": m.hit_rate,
-                    f"coverage@{k}": m.coverage})
+                    f"coverage@{k}": m.coverage, f"tail_recall@{k}": _mean_or_none(per_row(recommended[:, :k], tail)[1])})
     return out
+
+
+def _mean_or_none(values: np.ndarray) -> float | None:
+    """None where nobody has anything to measure (a catalogue of at most HEAD_ARTISTS artists)."""
+    return float(values.mean()) if len(values) else None
 
 
 def rmse(predicted: np.ndarray, actual: np.ndarray) -> float:

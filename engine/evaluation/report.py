@@ -21,7 +21,7 @@ from engine.training.store import ModelStore, NoticeFn, TrainConfig
 
 KS = (10, 20)
 REPORT_FILE = "evaluation-{fingerprint}.json"
-COLUMNS = ("recall@10", "recall@20", "ndcg@10", "ndcg@20", "coverage@10", "train_seconds")
+COLUMNS = ("recall@10", "recall@20", "ndcg@10", "ndcg@20", "tail_recall@10", "coverage@10", "train_seconds")
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,8 @@ def evaluate_seeds(dataset: Dataset, n_seeds: int, config: TrainConfig | None = 
         row = {"model": label}
         for metric in METRICS:
             values = [_value(report, label, metric) for report in reports]
-            row[metric] = [float(np.mean(values)), float(np.std(values))]
+            # None: nothing to measure on some seed (no long-tail artist held out)
+            row[metric] = None if None in values else [float(np.mean(values)), float(np.std(values))]
         rows.append(row)
     recall = {row["model"]: row["recall@10"][0] for row in rows}
     pipeline = next(label for label in recall if label.split()[0] in RANKERS)
@@ -66,8 +67,9 @@ def evaluate_seeds(dataset: Dataset, n_seeds: int, config: TrainConfig | None = 
     return SeedsReport(seeds, rows, comparison, reports)
 
 
-def _value(report: EvaluationReport, label: str, metric: str) -> float:
-    return float(next(r[metric] for r in report.rows if r["model"] == label))
+def _value(report: EvaluationReport, label: str, metric: str) -> float | None:
+    value = next(r.get(metric) for r in report.rows if r["model"] == label)
+    return None if value is None else float(value)
 
 
 SEEDS_FILE = "evaluation-seeds-{fingerprint}.json"

@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.data.dataset import Dataset
 from engine.models.query import Query
+from engine.models.tuned import tuned_values
 from engine.progress import ProgressFn
 
 
@@ -26,7 +27,7 @@ class Recommender(ABC):
     requires: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **params: Any):
-        self.params = {**self.defaults, **params}
+        self.params = {**self.default_params(), **params}
         self.losses: list[float] = []
         self.train_seconds = 0.0
 
@@ -41,6 +42,11 @@ class Recommender(ABC):
         self._fit(dataset, progress, strategy, upstream or {})
         self.train_seconds = time.perf_counter() - start
         return self
+
+    @classmethod
+    def default_params(cls) -> dict[str, Any]:
+        """`defaults` updated by the values chosen on the validation split (engine.models.tuned)."""
+        return {**cls.defaults, **tuned_values().get(cls.name, {})}
 
     @classmethod
     def check_trainable(cls, dataset: Dataset) -> None:

@@ -11,6 +11,10 @@ class MatrixFactorizationModel(FactorModel):
     name = "mf"
     defaults = dict(dim=64, l2=0.2, gravity=50.0, epochs=150, batch_size=8192, learning_rate=0.01)
 
+    def _content(self, dataset):
+        """The artists' content bag the artist vectors also read (see keras.mf); none for mf."""
+        return None
+
     def _fit(self, dataset, progress, strategy, upstream):
         from engine.models.keras.fit import fit
         from engine.models.keras.mf import MatrixFactorization
@@ -19,14 +23,16 @@ class MatrixFactorizationModel(FactorModel):
         pairs = positive_pairs(dataset)
         features = {"listener": pairs["listener"], "artist": pairs["artist"],
                     "target": np.ones(len(pairs["artist"]), np.float32)}
+        content = self._content(dataset)
         model, self.losses = fit(
-            self.name, lambda: MatrixFactorization(dataset.n_listeners, dataset.n_artists, p["dim"],
-                                                   p["l2"], p["gravity"]),
+            self.name, lambda: MatrixFactorization(dataset.n_listeners, dataset.n_artists, p["dim"], p["l2"],
+                                                   p["gravity"], content=content,
+                                                   content_l2=p.get("content_l2", 0.0)),
             features, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
             seed=p.get("seed", 0), progress=progress, strategy=strategy)
         self.keras_model = model  # kept for checks in this process; never saved
         self.users = model.listener_embedding.embeddings.numpy()
-        self.artists = model.artist_embedding.embeddings.numpy()
+        self.artists = model.artist_table().numpy()
         self.fold_in_regulariser = np.array(self._regulariser(len(features["artist"]), p), np.float32)
 
     def _regulariser(self, n_observed: int, p: dict) -> np.ndarray:

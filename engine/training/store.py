@@ -17,13 +17,13 @@ NoticeFn = Callable[[str], None]
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Seed plus per-model overrides of each model's `defaults`."""
+    """Seed plus per-model overrides of each model's default params."""
 
     seed: int = 0
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def params(self, name: str) -> dict[str, Any]:
-        return {**model_class(name).defaults, **self.overrides.get(name, {}), "seed": self.seed}
+        return {**model_class(name).default_params(), **self.overrides.get(name, {}), "seed": self.seed}
 
 
 def model_key_params(name: str, config: TrainConfig) -> dict[str, Any]:

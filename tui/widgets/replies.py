@@ -140,6 +140,12 @@ class NeighboursTable(ArtistTable):
         return columns, [str(c.artist_id) for c, _ in pairs]
 
 
+def _figure(value, template: str) -> str:
+    """A measured value; a dash where nothing was measured (no long tail; a report saved before
+    the column existed)."""
+    return "–" if value is None else template.format(value)
+
+
 class EvaluationTable(DataTable):
     """The hold-out evaluation report (an engine EvaluationReport)."""
 
@@ -152,8 +158,8 @@ class EvaluationTable(DataTable):
 
         self.add_columns("model", *EVALUATION_COLUMNS)
         for row in self.report.rows:
-            self.add_row(plain(row["model"]), *(f"{row[c]:.3f}" if c != "train_seconds" else f"{row[c]:.0f}s"
-                                         for c in EVALUATION_COLUMNS))
+            self.add_row(plain(row["model"]), *(_figure(row.get(c), "{:.0f}s" if c == "train_seconds" else "{:.3f}")
+                                                for c in EVALUATION_COLUMNS))
 
 
 class SeedsTable(DataTable):
@@ -167,4 +173,4 @@ class SeedsTable(DataTable):
         metrics = [m for m in self.summary[0] if m != "model"] if self.summary else []
         self.add_columns("model", *metrics)
         for row in self.summary:
-            self.add_row(plain(row["model"]), *(f"{row[m][0]:.3f} ± {row[m][1]:.3f}" for m in metrics))
+            self.add_row(plain(row["model"]), *(_figure(row.get(m), "{0[0]:.3f} ± {0[1]:.3f}") for m in metrics))

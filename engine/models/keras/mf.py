@@ -1,8 +1,12 @@
 """Matrix factorisation with the seed's objective: squared error on observed entries, L2 and gravity.
 
-loss = mean_obs (y - <u, v>)^2 + l2 * (|U|^2 / n_listeners + |V|^2 / n_artists)
+loss = mean_obs (y - <u, v>)^2 + l2 * (|U|^2 / n_listeners + |E|^2 / n_artists)
        + gravity / (n_listeners * n_artists) * sum((U^T U) * (V^T V))
-The gravity term is the mean squared score over *all* cells, pulling unobserved scores to zero."""
+The gravity term is the mean squared score over *all* cells, pulling unobserved scores to zero.
+
+With `content` (a row-normalised (n_artists, vocabulary) bag of tag tokens, B), an artist's vector
+is its id embedding plus the mean embedding of its tag tokens: V = E + B T. Artists that share tags
+share part of their vector, so one with few listeners borrows from well-known ones."""
 from __future__ import annotations
 
 from engine.models.keras.runtime import tf, tfrs
@@ -10,22 +14,39 @@ from engine.models.keras.runtime import tf, tfrs
 
 class MatrixFactorization(tfrs.Model):
     def __init__(self, n_listeners: int, n_artists: int, dim: int, l2: float, gravity: float,
-                 init_stddev: float = 0.05):
+                 init_stddev: float = 0.05, content: tf.SparseTensor | None = None, content_l2: float = 0.0):
         super().__init__()
         def init():  # a fresh initializer per table: a shared one draws the same values twice
             return tf.keras.initializers.RandomNormal(stddev=init_stddev)
 
         self.listener_embedding = tf.keras.layers.Embedding(n_listeners, dim, embeddings_initializer=init())
         self.artist_embedding = tf.keras.layers.Embedding(n_artists, dim, embeddings_initializer=init())
+        for table in (self.listener_embedding, self.artist_embedding):
+            table.build((None,))
+        self.content = content
+        if content is not None:  # tag tokens start at zero: the model begins as plain mf
+            self.token_embedding = tf.keras.layers.Embedding(
+                int(content.dense_shape[1]), dim, embeddings_initializer=tf.keras.initializers.Zeros())
+            self.token_embedding.build((None,))
         self.n_listeners, self.n_artists = float(n_listeners), float(n_artists)
-        self.l2, self.gravity = l2, gravity
+        self.l2, self.gravity, self.content_l2 = l2, gravity, content_l2
+
+    def artist_table(self) -> tf.Tensor:
+        """V: every artist's vector."""
+        ids = self.artist_embedding.embeddings
+        if self.content is None:
+            return ids
+        return ids + tf.sparse.sparse_dense_matmul(self.content, self.token_embedding.embeddings)
 
     def compute_loss(self, features, training=False):
-        u = self.listener_embedding(features["listener"])
-        v = self.artist_embedding(features["artist"])
+        U, V, E = self.listener_embedding.embeddings, self.artist_table(), self.artist_embedding.embeddings
+        u = tf.gather(U, features["listener"])
+        v = tf.gather(V, features["artist"])
         observed = tf.reduce_mean(tf.square(features["target"] - tf.reduce_sum(u * v, axis=1)))
-        U, V = self.listener_embedding.embeddings, self.artist_embedding.embeddings
-        l2 = self.l2 * (tf.reduce_sum(U * U) / self.n_listeners + tf.reduce_sum(V * V) / self.n_artists)
+        l2 = self.l2 * (tf.reduce_sum(U * U) / self.n_listeners + tf.reduce_sum(E * E) / self.n_artists)
+        if self.content is not None:
+            T = self.token_embedding.embeddings
+            l2 += self.content_l2 * tf.reduce_sum(T * T) / float(T.shape[0])
         gram = tf.reduce_sum(tf.matmul(U, U, transpose_a=True) * tf.matmul(V, V, transpose_a=True))
         gravity = self.gravity * gram / (self.n_listeners * self.n_artists)
         return observed + l2 + gravity

@@ -121,3 +121,15 @@ def _newcomer_columns(features: np.ndarray, listener: np.ndarray, artist: np.nda
             "mean_weight": mean_weight.astype(np.float32), "played": (played > 0).astype(np.float32),
             "play_mask": np.ones(n, np.float32), "target": np.zeros(n, np.float32),
             "weight_mask": np.zeros(n, np.float32)}
+
+
+def join_examples(parts: list[RankingExamples]) -> RankingExamples:
+    """Examples from several pseudo splits as one set: each part's listener column moved past the
+    history rows of the parts before it."""
+    columns, offset = {key: [] for key in parts[0].columns}, 0
+    for part in parts:
+        for key, value in part.columns.items():
+            columns[key].append(value + offset if key == "listener" else value)
+        offset += part.history.shape[0]
+    return RankingExamples({key: np.concatenate(values) for key, values in columns.items()},
+                           sp.vstack([part.history for part in parts]).tocsr())

@@ -1,14 +1,17 @@
 """What the ranker knows about a (listener, candidate) pair besides embeddings: the retrieval
-model's view, the item-kNN view (co-listening, which mf smooths away) and popularity.
+model's view, the item-kNN view (co-listening, which mf smooths away), popularity, the friend
+graph (how many of the listener's friends play the candidate) and tag overlap (the candidate's
+tags against the tags of the listener's history).
 
 Every feature depends on the listener and the candidate only, never on the other candidates, so
 an artist gets the same ranking score whichever retriever proposed it."""
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from engine.data.dataset import Dataset
-from engine.data.features import artist_popularity
+from engine.data.features import artist_popularity, artist_tag_counts, interactions
 from engine.models.base import Retriever
 from engine.models.baselines import ItemKNN
 from engine.models.query import Query
@@ -17,7 +20,8 @@ FEATURE_NAMES = (
     "retrieval score", "retrieval score, z over the listener's unplayed artists",
     "log rank by retrieval score", "item-kNN score per played artist",
     "item-kNN score, z over unplayed artists", "log rank by item-kNN score",
-    "log listeners of the artist",
+    "log listeners of the artist", "share of the listener's friends who play the artist",
+    "cosine between the artist's tags and the history's tags",
 )
 ROWS_PER_CHUNK = 256
 
@@ -39,6 +43,16 @@ def _z_and_log_rank(full: np.ndarray, played: np.ndarray, candidates: np.ndarray
     return z, np.log1p(rank)
 
 
+def _row_normalised(matrix: sp.spmatrix, norm: str) -> sp.csr_matrix:
+    """Rows scaled to unit sum ("l1") or unit length ("l2"); empty rows stay empty."""
+    matrix = matrix.tocsr().astype(np.float32)
+    if norm == "l1":
+        size = np.asarray(matrix.sum(axis=1)).ravel()
+    else:
+        size = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return (sp.diags(np.where(size > 0, 1.0 / np.maximum(size, 1e-12), 0.0)) @ matrix).tocsr()
+
+
 class RankingFeatures:
     """Computes the pair features for a query's candidates from a trained retrieval model and the
     dataset it was trained on."""
@@ -47,6 +61,14 @@ class RankingFeatures:
         self.retriever = retriever
         self.knn = ItemKNN().fit(dataset)
         self.log_popularity = np.log1p(artist_popularity(dataset)).astype(np.float32)
+        pairs = dataset.friends
+        friends = sp.csr_matrix((np.ones(len(pairs), np.float32), (pairs[:, 0], pairs[:, 1])),
+                                shape=(dataset.n_listeners, dataset.n_listeners))
+        friends.data[:] = 1.0  # a pair listed twice is one friend
+        #: (listeners, artists): the share of each listener's friends who play each artist
+        self.friend_plays = (_row_normalised(friends, "l1") @ interactions(dataset)).tocsr()
+        #: (artists, tags), rows of unit length
+        self.artist_tags = _row_normalised(artist_tag_counts(dataset), "l2")
 
     def __call__(self, query: Query, candidates: np.ndarray) -> np.ndarray:
         """(batch, n_candidates, len(FEATURE_NAMES)) float32; `candidates` is (batch, n_candidates)."""
@@ -67,4 +89,23 @@ class RankingFeatures:
             z, log_rank = _z_and_log_rank(full, played, candidates)
             views += [np.take_along_axis(full, candidates, axis=1) / scale, z, log_rank]
         views.append(self.log_popularity[candidates])
+        views.append(self._friends_share(query, candidates))
+        views.append(self._tag_overlap(query, candidates))
         return np.stack(views, axis=-1)
+
+    def _tag_overlap(self, query: Query, candidates: np.ndarray) -> np.ndarray:
+        """Cosine between each candidate's tags and the tags of the listener's history (the
+        candidates' rows only, not the whole catalogue's)."""
+        profile = _row_normalised(query.history @ self.artist_tags, "l2")
+        rows = np.repeat(np.arange(len(candidates)), candidates.shape[1])
+        pairs = self.artist_tags[np.maximum(candidates.ravel(), 0)].multiply(profile[rows])
+        return np.asarray(pairs.sum(axis=1), dtype=np.float32).reshape(candidates.shape)
+
+    def _friends_share(self, query: Query, candidates: np.ndarray) -> np.ndarray:
+        """The friend feature; 0 for a simulated listener (who has no friends in the data)."""
+        known = np.flatnonzero(query.listeners >= 0)
+        share = np.zeros(candidates.shape, np.float32)
+        if len(known):
+            rows = self.friend_plays[query.listeners[known]].toarray()
+            share[known] = np.take_along_axis(rows, candidates[known], axis=1)
+        return share

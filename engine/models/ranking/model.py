@@ -11,7 +11,7 @@ from engine.models.base import Ranker
 from engine.models.keras.inputs import history_arrays
 from engine.models.nn import mlp_forward
 from engine.models.query import Query
-from engine.models.ranking.examples import listener_mean_weights, ranking_examples
+from engine.models.ranking.examples import join_examples, listener_mean_weights, ranking_examples
 from engine.models.ranking.features import RankingFeatures
 from engine.progress import TrainProgress
 
@@ -19,7 +19,8 @@ from engine.progress import TrainProgress
 class RankingModel(Ranker):
     name = "ranking"
     defaults = dict(dim=8, hidden=(32, 16), epochs=5, batch_size=2048, learning_rate=0.003,
-                    candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50, newcomer_liked=5)
+                    candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50, newcomer_liked=5,
+                    pseudo_splits=1)
     #: the retrieval model whose scores the ranker reads; a probe copy of it is trained too
     requires = ("mf",)
 
@@ -37,21 +38,28 @@ class RankingModel(Ranker):
 
         p = self.params
         retriever = upstream[self.requires[0]]
-        # A hold-out inside the training data, split like the evaluation's (see ranking_examples).
-        pseudo = holdout_split(dataset, seed=p.get("seed", 0) + 1)
         probe_params = dict(retriever.params)
         if p["probe_epochs"] is not None:
             probe_params["epochs"] = p["probe_epochs"]
         probe_epochs = int(probe_params.get("epochs", 0))
-        total = probe_epochs + p["epochs"]
+        n_splits = int(p["pseudo_splits"])
+        total = n_splits * probe_epochs + p["epochs"]
 
         def report(offset):
             if progress is None:
                 return None
             return lambda step: progress(TrainProgress(self.name, offset + step.epoch, total, step.loss))
 
-        probe = type(retriever)(**probe_params).fit(pseudo.train, report(0), strategy)
-        examples = ranking_examples(probe, pseudo, p["candidates"], p["newcomer_liked"])
+        # Hold-outs inside the training data, split like the evaluation's (see ranking_examples),
+        # each with its own probe: more than one gives the ranker more (and more varied) examples.
+        parts = []
+        for k in range(n_splits):
+            seed = p.get("seed", 0) + 1 + k
+            pseudo = holdout_split(dataset, seed=seed)
+            probe = type(retriever)(**{**probe_params, "seed": probe_params.get("seed", 0) + k})
+            probe.fit(pseudo.train, report(k * probe_epochs), strategy)
+            parts.append(ranking_examples(probe, pseudo, p["candidates"], p["newcomer_liked"]))
+        examples = join_examples(parts)
         columns = dict(examples.columns)
         candidate_rows = columns["play_mask"] > 0
         mean = columns["features"][candidate_rows].mean(axis=0)
@@ -62,7 +70,7 @@ class RankingModel(Ranker):
                                             p["dim"], tuple(p["hidden"]), p["weight_loss"], p["l2"],
                                             p["batch_size"], candidate_rows.mean(), 1 - candidate_rows.mean()),
             columns, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
-            seed=p.get("seed", 0), progress=report(probe_epochs), strategy=strategy)
+            seed=p.get("seed", 0), progress=report(n_splits * probe_epochs), strategy=strategy)
         self.keras_model = model  # kept for checks in this process; never saved
         self.positive_rate = examples.positive_rate
         self.arrays = {"artists": model.artist_embedding.embeddings.numpy(),

@@ -41,3 +41,32 @@ def test_the_paired_bootstrap_interval_holds_the_mean_and_shrinks_with_more_pair
     assert low < mean < high and mean == pytest.approx(small.mean())
     _, low_l, high_l = paired_bootstrap(large)
     assert (high_l - low_l) < (high - low) / 5 and low_l > 0
+
+
+def test_long_tail_recall_counts_only_artists_outside_the_most_played(small_data_dir, monkeypatch):
+    from engine.data.dataset import load_dataset
+    from engine.data.features import artist_popularity
+    from engine.data.split import holdout_split
+    from engine.evaluation import metrics
+    from engine.evaluation.metrics import evaluated_relevance, long_tail_relevance, measure
+
+    split = holdout_split(load_dataset(small_data_dir), seed=3)
+    popularity = artist_popularity(split.train)
+    head = np.argsort(-popularity, kind="stable")[:20]
+    tail = long_tail_relevance(split, head=20)
+    everything = evaluated_relevance(split)
+    assert tail[:, head].nnz == 0 and tail.nnz > 0
+    assert (everything - tail).nnz == everything[:, head].nnz  # nothing else was removed
+    # Recommending exactly each listener's held-out tail artists gives long-tail recall 1; the
+    # head artists alone give 0 whatever overall recall they get.
+    width = max(np.diff(tail.indptr).max(), 1)
+    perfect = np.full((everything.shape[0], width), -1)
+    for row in range(tail.shape[0]):
+        found = tail[row].indices
+        perfect[row, :len(found)] = found
+    monkeypatch.setattr(metrics, "HEAD_ARTISTS", 20)
+    assert measure(perfect, split, (width,))[f"tail_recall@{width}"] == pytest.approx(1.0)
+    heads_only = np.broadcast_to(head[:width], (everything.shape[0], width))
+    assert measure(heads_only, split, (width,))[f"tail_recall@{width}"] == 0.0
+    monkeypatch.setattr(metrics, "HEAD_ARTISTS", split.train.n_artists)  # no tail: nothing to measure
+    assert measure(perfect, split, (width,))[f"tail_recall@{width}"] is None

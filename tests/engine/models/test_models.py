@@ -112,15 +112,49 @@ def test_ranking_examples_can_add_each_listener_as_a_newcomer_with_a_few_liked_a
     assert checked > 100
 
 
-def test_numpy_serving_matches_the_keras_context_towers(small, trained):
+def test_examples_of_several_pseudo_splits_keep_each_row_on_its_own_history(small, trained):
+    from engine.data.split import holdout_split
+    from engine.models.ranking.examples import join_examples, ranking_examples
+
+    parts = [ranking_examples(trained["mf"], holdout_split(small, seed=seed), 20, liked=3) for seed in (1, 2)]
+    joined = join_examples(parts)
+    assert len(joined.columns["artist"]) == sum(len(p.columns["artist"]) for p in parts)
+    assert joined.history.shape[0] == sum(p.history.shape[0] for p in parts)
+    offset = parts[0].history.shape[0]
+    n_first = len(parts[0].columns["listener"])
+    for row in (0, n_first - 1, n_first, len(joined.columns["listener"]) - 1):
+        part, index, shift = (parts[0], row, 0) if row < n_first else (parts[1], row - n_first, offset)
+        assert joined.columns["listener"][row] == part.columns["listener"][index] + shift
+        assert (joined.history[joined.columns["listener"][row]] != part.history[part.columns["listener"][index]]).nnz == 0
+    # Two different hold-outs: the second part's labels are not a copy of the first's.
+    assert not np.array_equal(parts[0].columns["played"][:500], parts[1].columns["played"][:500])
+
+
+def test_ranking_trains_one_probe_per_pseudo_split(small, trained, monkeypatch):
+    from engine.models.ranking import model as ranking_module
+
+    seen = []
+    real = ranking_module.ranking_examples
+    monkeypatch.setattr(ranking_module, "ranking_examples",
+                        lambda probe, split, *a: seen.append((probe, split)) or real(probe, split, *a))
+    MODELS["ranking"](**{**FAST["ranking"], "pseudo_splits": 2}).fit(small, upstream={"mf": trained["mf"]})
+    (probe_a, split_a), (probe_b, split_b) = seen
+    assert probe_a is not probe_b and probe_a is not trained["mf"]
+    assert not np.array_equal(split_a.test_artist, split_b.test_artist)
+
+
+def test_context_artist_vectors_are_id_plus_tag_embeddings(small, trained):
     model = trained["context"]
     keras = model.keras_model
-    tags = keras.artist_tags()
-    listeners = np.array([0, 7, 11], dtype=np.int32)
-    expected = keras.listener_vectors(listeners, tags).numpy()
-    assert np.allclose(model.listener_vectors(listeners_query(small, listeners)), expected, atol=1e-4)
-    assert np.allclose(model.artist_vectors(), keras.artist_vectors(np.arange(small.n_artists), tags).numpy(),
-                       atol=1e-5)
+    ids = keras.artist_embedding.embeddings.numpy()
+    tokens = keras.token_embedding.embeddings.numpy()
+    assert np.allclose(model.artist_vectors(), keras.artist_table().numpy(), atol=1e-6)
+    assert np.abs(tokens).max() > 0  # the tag tokens were trained (they start at zero)
+    bag_rows = set(keras.content.indices.numpy()[:, 0].tolist())
+    untagged = [a for a in range(small.n_artists) if a not in bag_rows]
+    tagged = sorted(bag_rows)
+    assert np.allclose(model.artist_vectors()[untagged], ids[untagged])
+    assert not np.allclose(model.artist_vectors()[tagged], ids[tagged])
 
 
 def test_training_is_deterministic_for_a_seed(small):

@@ -1,0 +1,86 @@
+"""Choose every model's and baseline's hyperparameters on a validation split, never on the test
+split. The evaluation's training part (split seed 42) is split again per listener with the same
+rules (seed 1042): each setting is trained on the fit part and measured by Recall@10 (then
+NDCG@10) on the validation part. A grid per model, 59 settings in all (about 12 minutes on 2 cores);
+`context` starts from the settings chosen for `mf`, `ranking` re-ranks the chosen `mf`.
+Prints every setting and the chosen ones as JSON; with --write, stores the chosen ones in
+engine/models/tuned.json, which the models read as their defaults.
+Run: python -m bench.tune [--data DIR] [--write]"""
+import itertools
+import json
+import sys
+import time
+
+from bench.common import data_dir, machine, parser
+
+TEST_SEED = 42
+VALIDATION_SEED = TEST_SEED + 1000
+GRIDS = {
+    "mf": {"l2": [0.2, 0.5, 1.0, 2.0], "gravity": [25.0, 50.0, 100.0]},
+    "retrieval": {"learning_rate": [0.002, 0.003, 0.005], "l2": [1e-5, 3e-5, 1e-4], "epochs": [5, 10]},
+    "context": {"content_l2": [0.0, 1.0, 10.0]},
+    "ranking": {"pseudo_splits": [1, 2], "epochs": [5, 10], "weight_loss": [0.5, 2.0]},
+    "ease": {"lam": [10.0, 25.0, 50.0, 100.0, 200.0, 500.0]},
+    "rp3beta": {"alpha": [0.5, 0.75, 1.0], "beta": [0.0, 0.25, 0.5, 0.75]},
+}
+#: settings a model takes over from another's chosen ones before its own grid
+INHERITS = {"context": ("mf", ("l2", "gravity"))}
+
+
+def main() -> None:
+    p = parser(__doc__)
+    p.add_argument("--write", action="store_true", help="store the chosen values in engine/models/tuned.json")
+    args = p.parse_args()
+    from engine.data.dataset import load_dataset
+    from engine.data.split import holdout_split
+    from engine.evaluation.metrics import evaluated_listeners, measure
+    from engine.files import atomic_write_bytes
+    from engine.models.pipeline import recommend
+    from engine.models.query import listeners_query
+    from engine.models.registry import model_class
+    from engine.models.tuned import tuned_path
+
+    test_split = holdout_split(load_dataset(data_dir(args)), seed=TEST_SEED)  # the evaluation's split
+    validation = holdout_split(test_split.train, seed=VALIDATION_SEED)  # only its training part is used
+    query = listeners_query(validation.train, evaluated_listeners(validation))
+    chosen: dict[str, dict] = {}
+    upstream: dict = {}
+
+    def trial(name: str, params: dict) -> dict:
+        cls = model_class(name)
+        start = time.perf_counter()
+        model = cls(**{**cls.defaults, **params}).fit(validation.train, upstream=upstream)
+        seconds = time.perf_counter() - start
+        retriever, ranker = (upstream[cls.requires[0]], model) if cls.requires else (model, None)
+        metrics = measure(recommend(retriever, query, 10, ranker=ranker).artists, validation, (10,))
+        row = {**params, "recall@10": round(metrics["recall@10"], 4), "ndcg@10": round(metrics["ndcg@10"], 4),
+               "train_seconds": round(seconds, 1)}
+        print(name, json.dumps(row), file=sys.stderr, flush=True)
+        return row
+
+    result = {"bench": "tune", "machine": machine(), "test_split_seed": TEST_SEED,
+              "validation_split_seed": VALIDATION_SEED, "metric": "validation recall@10, then ndcg@10",
+              "chosen": chosen, "tried": {}}
+    for name, grid in GRIDS.items():
+        base = {}
+        if name in INHERITS:
+            source, keys = INHERITS[name]
+            base = {key: chosen[source][key] for key in keys}
+        tried = [trial(name, {**base, **dict(zip(grid, values))}) for values in itertools.product(*grid.values())]
+        best = max(tried, key=lambda row: (row["recall@10"], row["ndcg@10"]))
+        chosen[name] = {key: best[key] for key in (*base, *grid)}
+        result["tried"][name] = tried
+        if name == "mf":  # the ranker re-ranks the chosen mf
+            cls = model_class(name)
+            upstream[name] = cls(**{**cls.defaults, **chosen[name]}).fit(validation.train)
+    print(json.dumps(result))
+    if args.write:
+        payload = {key: result[key] for key in ("test_split_seed", "validation_split_seed", "metric", "chosen")}
+        payload = {"chosen_by": "python -m bench.tune --write", **payload,
+                   "grids": GRIDS, "inherits": {k: [v[0], list(v[1])] for k, v in INHERITS.items()}}
+        text = json.dumps(payload, indent=2) + "\n"
+        atomic_write_bytes(tuned_path(), lambda file: file.write(text.encode()))
+
+
+if __name__ == "__main__":
+    main()

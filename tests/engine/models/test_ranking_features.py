@@ -1,0 +1,50 @@
+"""The ranker's pair features that read the friend graph and the tags, checked by hand."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.data.dataset import load_dataset
+from engine.data.features import artist_tag_counts, interactions
+from engine.models.baselines import MostPopular
+from engine.models.query import liked_query, listeners_query
+from engine.models.ranking.features import FEATURE_NAMES, RankingFeatures
+
+FRIENDS = FEATURE_NAMES.index("share of the listener's friends who play the artist")
+TAGS = FEATURE_NAMES.index("cosine between the artist's tags and the history's tags")
+
+
+@pytest.fixture(scope="module")
+def small(small_data_dir):
+    return load_dataset(small_data_dir)
+
+
+@pytest.fixture(scope="module")
+def view(small):
+    return RankingFeatures(MostPopular().fit(small), small)
+
+
+def test_friend_share_is_the_share_of_friends_who_play_the_candidate(small, view):
+    plays = interactions(small).toarray() > 0
+    listener = int(np.bincount(small.friends[:, 0]).argmax())  # the listener with most friends
+    friends = np.unique(small.friends[small.friends[:, 0] == listener, 1])
+    candidates = np.argsort(-plays[friends].sum(axis=0))[:8][None, :]
+    got = view(listeners_query(small, [listener]), candidates)[0, :, FRIENDS]
+    assert np.allclose(got, plays[friends][:, candidates[0]].mean(axis=0))
+    assert got.max() > 0
+    # A simulated listener has no friends in the data.
+    liked = view(liked_query(small.n_artists, [[0, 1, 2]]), candidates)[0, :, FRIENDS]
+    assert not liked.any()
+
+
+def test_tag_overlap_is_the_cosine_between_candidate_tags_and_the_history_profile(small, view):
+    tags = artist_tag_counts(small).toarray()
+    history = [int(a) for a in np.flatnonzero(tags.sum(axis=1))[:3]]
+    query = liked_query(small.n_artists, [history])
+    candidates = np.arange(small.n_artists)[None, :]
+    got = view(query, candidates)[0, :, TAGS]
+    unit = tags / np.maximum(np.linalg.norm(tags, axis=1, keepdims=True), 1e-12)
+    profile = query.history.toarray()[0] @ unit
+    expected = unit @ (profile / np.linalg.norm(profile))
+    assert np.allclose(got, expected, atol=1e-5)
+    assert got[history].min() > 0 and got[tags.sum(axis=1) == 0].max() == 0
