@@ -213,3 +213,27 @@ def test_training_runs_under_a_mirrored_strategy_on_two_logical_cpus(small_data_
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "trained under 2 replicas" in done.stdout
+
+
+def test_every_model_trains_and_serves_without_tags_or_friends(small_copy):
+    """The context model's tag tokens and the ranker's friend and tag features have nothing to
+    read: every model still trains and answers, the content part is empty, the features zero."""
+    from engine.models.ranking.features import FEATURE_NAMES
+
+    for name in ("user_taggedartists.dat", "user_friends.dat"):
+        path = small_copy / name
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    bare = load_dataset(small_copy)
+    assert len(bare.taggings) == 0 and len(bare.friends) == 0
+    models = {}
+    for name in ("mf", "retrieval", "context", "ranking"):
+        models[name] = MODELS[name](**FAST[name]).fit(bare, upstream=models)
+    query = listeners_query(bare, [0, 1])
+    liked = liked_query(bare.n_artists, [[0, 5, 9]])
+    for name, model in models.items():
+        assert np.isfinite(model.score(query)).all() and np.isfinite(model.score(liked)).all(), name
+    assert models["context"].keras_model.content.indices.shape[0] == 0
+    features = models["ranking"].features(query, np.array([[1, 2, 3], [4, 5, 6]]))
+    for feature in ("share of the listener's friends who play the artist",
+                    "cosine between the artist's tags and the history's tags"):
+        assert not features[..., FEATURE_NAMES.index(feature)].any()
