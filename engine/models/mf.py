@@ -15,6 +15,10 @@ class MatrixFactorizationModel(FactorModel):
         """The artists' content bag the artist vectors also read (see keras.mf); none for mf."""
         return None
 
+    def _start(self, upstream) -> tuple[np.ndarray, np.ndarray] | None:
+        """Listener and artist tables to start from instead of random ones; none for mf."""
+        return None
+
     def _fit(self, dataset, progress, strategy, upstream):
         from engine.models.keras.fit import fit
         from engine.models.keras.mf import MatrixFactorization
@@ -23,11 +27,11 @@ class MatrixFactorizationModel(FactorModel):
         pairs = positive_pairs(dataset)
         features = {"listener": pairs["listener"], "artist": pairs["artist"],
                     "target": np.ones(len(pairs["artist"]), np.float32)}
-        content = self._content(dataset)
+        content, start = self._content(dataset), self._start(upstream)
         model, self.losses = fit(
             self.name, lambda: MatrixFactorization(dataset.n_listeners, dataset.n_artists, p["dim"], p["l2"],
                                                    p["gravity"], content=content,
-                                                   content_l2=p.get("content_l2", 0.0)),
+                                                   content_l2=p.get("content_l2", 0.0), start=start),
             features, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
             seed=p.get("seed", 0), progress=progress, strategy=strategy)
         self.keras_model = model  # kept for checks in this process; never saved

@@ -6,21 +6,29 @@ The gravity term is the mean squared score over *all* cells, pulling unobserved 
 
 With `content` (a row-normalised (n_artists, vocabulary) bag of tag tokens, B), an artist's vector
 is its id embedding plus the mean embedding of its tag tokens: V = E + B T. Artists that share tags
-share part of their vector, so one with few listeners borrows from well-known ones."""
+share part of their vector, so one with few listeners borrows from well-known ones.
+
+`start` (listener and artist tables of a trained model of the same size) replaces the random
+initialisation: a model that adds to mf can begin where mf ended."""
 from __future__ import annotations
+
+import numpy as np
 
 from engine.models.keras.runtime import tf, tfrs
 
 
 class MatrixFactorization(tfrs.Model):
     def __init__(self, n_listeners: int, n_artists: int, dim: int, l2: float, gravity: float,
-                 init_stddev: float = 0.05, content: tf.SparseTensor | None = None, content_l2: float = 0.0):
+                 init_stddev: float = 0.05, content: tf.SparseTensor | None = None, content_l2: float = 0.0,
+                 start: tuple[np.ndarray, np.ndarray] | None = None):
         super().__init__()
-        def init():  # a fresh initializer per table: a shared one draws the same values twice
+        def init(table: int):  # a fresh initializer per table: a shared one draws the same values twice
+            if start is not None:
+                return tf.keras.initializers.Constant(start[table])
             return tf.keras.initializers.RandomNormal(stddev=init_stddev)
 
-        self.listener_embedding = tf.keras.layers.Embedding(n_listeners, dim, embeddings_initializer=init())
-        self.artist_embedding = tf.keras.layers.Embedding(n_artists, dim, embeddings_initializer=init())
+        self.listener_embedding = tf.keras.layers.Embedding(n_listeners, dim, embeddings_initializer=init(0))
+        self.artist_embedding = tf.keras.layers.Embedding(n_artists, dim, embeddings_initializer=init(1))
         for table in (self.listener_embedding, self.artist_embedding):
             table.build((None,))
         self.content = content

@@ -157,6 +157,16 @@ def test_context_artist_vectors_are_id_plus_tag_embeddings(small, trained):
     assert not np.allclose(model.artist_vectors()[tagged], ids[tagged])
 
 
+def test_context_starts_from_the_trained_mf(small, trained):
+    mf = trained["mf"]
+    still = MODELS["context"](epochs=1, learning_rate=0.0).fit(small, upstream={"mf": mf})
+    assert np.array_equal(still.users, mf.users) and np.allclose(still.artists, mf.artists)
+    moved = MODELS["context"](epochs=2).fit(small, upstream={"mf": mf})
+    assert not np.allclose(moved.artists, mf.artists)
+    other_size = MODELS["context"](epochs=1, dim=8).fit(small, upstream={"mf": mf})  # cannot start from mf
+    assert other_size.artists.shape == (small.n_artists, 8)
+
+
 def test_training_is_deterministic_for_a_seed(small):
     a = MODELS["mf"](epochs=2, seed=5).fit(small).to_arrays()
     b = MODELS["mf"](epochs=2, seed=5).fit(small).to_arrays()
