@@ -1,4 +1,5 @@
-"""The small array helpers every layer shares: top k per row, excluding seen items, unit rows."""
+"""The small array helpers every layer shares: top k per row, excluding seen items, unit rows
+(dense and sparse)."""
 from __future__ import annotations
 
 import numpy as np
@@ -27,6 +28,17 @@ def exclude_seen(scores: np.ndarray, seen: sp.csr_matrix) -> np.ndarray:
     rows, cols = seen.nonzero()
     scores[rows, cols] = -np.inf
     return scores
+
+
+def normalised_rows(matrix: sp.spmatrix, norm: str = "l2") -> sp.csr_matrix:
+    """A sparse matrix with each row scaled to unit sum ("l1") or unit length ("l2"), float32;
+    empty rows stay empty."""
+    matrix = matrix.tocsr().astype(np.float32)
+    if norm == "l1":
+        size = np.asarray(matrix.sum(axis=1)).ravel()
+    else:
+        size = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return (sp.diags(np.where(size > 0, 1.0 / np.maximum(size, 1e-12), 0.0)) @ matrix).tocsr()
 
 
 def unit_rows(matrix: np.ndarray) -> np.ndarray:

@@ -21,7 +21,8 @@ class Recommender(ABC):
     """What every model looks like from outside. Consumers never ask which model it is."""
 
     name: ClassVar[str]
-    #: hyperparameters; a model's `params` are these updated by what it was built with
+    #: hyperparameters before tuning; a model's `params` are these, updated by the values chosen on
+    #: validation (engine/models/tuned.json, see `default_params`), then by what it was built with
     defaults: ClassVar[dict[str, Any]] = {}
     #: models this one is built on (trained first, handed to `fit` as `upstream`)
     requires: ClassVar[tuple[str, ...]] = ()

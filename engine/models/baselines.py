@@ -7,6 +7,7 @@ import scipy.sparse as sp
 from engine.data.features import artist_popularity, interactions
 from engine.models.base import Retriever
 from engine.models.query import Query
+from engine.ops import normalised_rows
 
 
 class MostPopular(Retriever):
@@ -75,7 +76,7 @@ class Ease(Retriever):
     they keep the inverse small, 6,953 of 17,632 artists on the HetRec data)."""
 
     name = "ease"
-    #: λ chosen on the validation split by bench/tune_baselines.py (of 10, 25, 50, 100, 200, 500)
+    #: λ in use is chosen on the validation split by bench/tune.py (engine/models/tuned.json)
     defaults = {"lam": 100.0, "min_listeners": 2}
     LOWEST = -1e9
 
@@ -108,7 +109,7 @@ class RP3Beta(Retriever):
     probabilities raised to α, the landing artist's score divided by its popularity to the β."""
 
     name = "rp3beta"
-    #: chosen on the validation split by bench/tune_baselines.py (α of 0.5, 0.75, 1; β of 0, 0.25, 0.5, 0.75)
+    #: α and β in use are chosen on the validation split by bench/tune.py (engine/models/tuned.json)
     defaults = {"alpha": 1.0, "beta": 0.25}
 
     def _fit(self, dataset, progress, strategy, upstream):
@@ -117,10 +118,9 @@ class RP3Beta(Retriever):
     def _prepare(self, matrix: sp.csr_matrix) -> None:
         alpha, beta = self.params["alpha"], self.params["beta"]
         listeners_of = np.asarray(matrix.sum(axis=0)).ravel()
-        artists_of = np.asarray(matrix.sum(axis=1)).ravel()
         # artist -> listener (rows of Xᵀ normalised), then listener -> artist (rows of X normalised)
-        self.to_listener = (sp.diags(1.0 / np.maximum(listeners_of, 1)) @ matrix.T).power(alpha).tocsr()
-        self.to_artist = (sp.diags(1.0 / np.maximum(artists_of, 1)) @ matrix).power(alpha).tocsr()
+        self.to_listener = normalised_rows(matrix.T, "l1").power(alpha).tocsr()
+        self.to_artist = normalised_rows(matrix, "l1").power(alpha).tocsr()
         self.penalty = (1.0 / np.maximum(listeners_of, 1) ** beta).astype(np.float32)
 
     def score(self, query: Query, candidates=None):

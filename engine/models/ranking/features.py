@@ -15,6 +15,7 @@ from engine.data.features import artist_popularity, artist_tag_counts, interacti
 from engine.models.base import Retriever
 from engine.models.baselines import ItemKNN
 from engine.models.query import Query
+from engine.ops import normalised_rows
 
 FEATURE_NAMES = (
     "retrieval score", "retrieval score, z over the listener's unplayed artists",
@@ -43,16 +44,6 @@ def _z_and_log_rank(full: np.ndarray, played: np.ndarray, candidates: np.ndarray
     return z, np.log1p(rank)
 
 
-def _row_normalised(matrix: sp.spmatrix, norm: str) -> sp.csr_matrix:
-    """Rows scaled to unit sum ("l1") or unit length ("l2"); empty rows stay empty."""
-    matrix = matrix.tocsr().astype(np.float32)
-    if norm == "l1":
-        size = np.asarray(matrix.sum(axis=1)).ravel()
-    else:
-        size = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    return (sp.diags(np.where(size > 0, 1.0 / np.maximum(size, 1e-12), 0.0)) @ matrix).tocsr()
-
-
 class RankingFeatures:
     """Computes the pair features for a query's candidates from a trained retrieval model and the
     dataset it was trained on."""
@@ -66,9 +57,9 @@ class RankingFeatures:
                                 shape=(dataset.n_listeners, dataset.n_listeners))
         friends.data[:] = 1.0  # a pair listed twice is one friend
         #: (listeners, artists): the share of each listener's friends who play each artist
-        self.friend_plays = (_row_normalised(friends, "l1") @ interactions(dataset)).tocsr()
+        self.friend_plays = (normalised_rows(friends, "l1") @ interactions(dataset)).tocsr()
         #: (artists, tags), rows of unit length
-        self.artist_tags = _row_normalised(artist_tag_counts(dataset), "l2")
+        self.artist_tags = normalised_rows(artist_tag_counts(dataset), "l2")
 
     def __call__(self, query: Query, candidates: np.ndarray) -> np.ndarray:
         """(batch, n_candidates, len(FEATURE_NAMES)) float32; `candidates` is (batch, n_candidates)."""
@@ -96,7 +87,7 @@ class RankingFeatures:
     def _tag_overlap(self, query: Query, candidates: np.ndarray) -> np.ndarray:
         """Cosine between each candidate's tags and the tags of the listener's history (the
         candidates' rows only, not the whole catalogue's)."""
-        profile = _row_normalised(query.history @ self.artist_tags, "l2")
+        profile = normalised_rows(query.history @ self.artist_tags, "l2")
         rows = np.repeat(np.arange(len(candidates)), candidates.shape[1])
         pairs = self.artist_tags[np.maximum(candidates.ravel(), 0)].multiply(profile[rows])
         return np.asarray(pairs.sum(axis=1), dtype=np.float32).reshape(candidates.shape)
