@@ -4,7 +4,10 @@ import subprocess
 import sys
 
 SCRIPTS = ("load", "serving", "app_latency", "cold_start", "train_time", "retrieval_correction", "tune", "scale")
+#: these make their own synthetic data and take no --data
+SYNTHETIC = ("scale",)
 
 if __name__ == "__main__":
     for name in SCRIPTS:
-        subprocess.run([sys.executable, "-m", f"bench.{name}", *sys.argv[1:]], check=False)
+        args = [] if name in SYNTHETIC else sys.argv[1:]
+        subprocess.run([sys.executable, "-m", f"bench.{name}", *args], check=False)

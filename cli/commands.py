@@ -17,9 +17,10 @@ def open_engine(args) -> api.Engine:
     return api.Engine(api.locate_data(getattr(args, "data", None), getattr(args, "demo", False)))
 
 
-def load_models(engine: api.Engine, names=None, retrain: bool = False) -> list[api.TrainedModel]:
+def load_models(engine: api.Engine, names=None, retrain: bool = False,
+                cluster: api.Cluster | None = None) -> list[api.TrainedModel]:
     with TrainingBars() as bars:
-        return engine.load_models(progress=bars, notice=say, retrain=retrain, names=names)
+        return engine.load_models(progress=bars, notice=say, retrain=retrain, names=names, cluster=cluster)
 
 
 # -- data -----------------------------------------------------------------------------------
@@ -65,9 +66,15 @@ def synth(args) -> int:
 # -- models ---------------------------------------------------------------------------------
 def train(args) -> int:
     names = api.parse_model_names(args.models)
-    for model in load_models(open_engine(args), names, retrain=args.retrain):
+    cluster = api.cluster_from_environment()  # TF_CONFIG: train as one worker of a cluster
+    engine = open_engine(args)
+    if cluster is not None:
+        say(f"training as {cluster.describe()}")
+    for model in load_models(engine, names, retrain=args.retrain, cluster=cluster):
         last = f"{model.losses[-1]:.4g}" if model.losses else "-"
-        out.print(f"{model.name:>10}: final loss {last}, trained in {model.train_seconds:.1f} s")
+        out.print(plain(f"{model.name:>10}: final loss {last}, trained in {model.train_seconds:.1f} s"))
+    if cluster is not None:
+        say("the chief saved the models in the cache" if cluster.is_chief else "not the chief: nothing written")
     return 0
 
 

@@ -3,6 +3,7 @@ files written whole or not at all."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,8 @@ def check_output(name: str | None) -> Path | None:
     return None if name is None else output_target(name)
 
 
-def emit(text: str, output: Path | None) -> None:
-    """`text` to stdout, or to `output` whole or not at all."""
+def emit(text: str | Iterable[str], output: Path | None) -> None:
+    """`text` (or its pieces, streamed) to stdout, or to `output` whole or not at all."""
     write_output(output, text)
     if output is not None:
         say(f"wrote {output}")

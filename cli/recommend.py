@@ -27,9 +27,10 @@ def recommend(args) -> int:
     before = _snapshot(engine.data_dir)
     load_models(engine)
     ranked = stages.ranker is not None
-    if args.all_listeners:
-        text = _all_listeners_csv(engine, stages.retriever, ranked, args.k)
-    elif args.liked_file:
+    if args.all_listeners:  # streamed: memory stays flat however many listeners there are
+        emit(_all_listeners_csv(engine, stages.retriever, ranked, args.k, before, streamed=output is None), output)
+        return 0
+    if args.liked_file:
         text = _liked_file_csv(engine, Path(args.liked_file), stages.retriever, ranked, args.k)
     else:
         if args.listener is not None:
@@ -51,20 +52,25 @@ def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.dat"))}
 
 
-def _check_unchanged(directory: Path, before: dict) -> None:
+def _check_unchanged(directory: Path, before: dict, streamed: bool = False) -> None:
     if _snapshot(directory) != before:
-        raise UsageError(f"data directory {directory} changed while running; nothing was written")
+        raise UsageError(f"data directory {directory} changed while running; "
+                         + ("the output above is not to be trusted" if streamed else "nothing was written"))
 
 
-def _all_listeners_csv(engine: api.Engine, retriever: str, ranked: bool, k: int) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["user_id", "rank", "artist_id", "artist_name", "score"])
+def _all_listeners_csv(engine: api.Engine, retriever: str, ranked: bool, k: int, before: dict,
+                       streamed: bool) -> Iterator[str]:
+    """The export as CSV text, one piece per batch of listeners; last, the check that the data
+    did not change meanwhile (a file is then not written at all)."""
+    yield "user_id,rank,artist_id,artist_name,score\n"
     for batch in engine.recommend_all_listeners(k, retriever, ranked):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
         for uid, artists, names, scores in zip(batch.listener_ids, batch.artist_ids, batch.names, batch.scores):
             for rank, (artist, name, score) in enumerate(zip(artists, names, scores), start=1):
                 writer.writerow([uid, rank, artist, name, f"{score:.6g}"])
-    return buffer.getvalue()
+        yield buffer.getvalue()
+    _check_unchanged(engine.data_dir, before, streamed)
 
 
 MAX_LINE_BYTES = 64 * 1024

@@ -43,3 +43,7 @@ class CacheError(CratedigError):
 
 class CacheLocationError(CratedigError):
     """The cache directory cannot hold trained models (not a directory, not writable)."""
+
+
+class ClusterError(CratedigError):
+    """Training across machines (TF_CONFIG) could not start or could not finish."""

@@ -7,6 +7,7 @@ import re
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -107,20 +108,30 @@ def output_target(name: str) -> Path | None:
     return target
 
 
-def write_output(target: Path | None, text: str) -> None:
-    """`text` to stdout (None), into a FIFO or device as it is, or into a regular file whole or not
-    at all, keeping that file's mode."""
-    data = text.encode("utf-8")
+def write_output(target: Path | None, text: str | Iterable[str]) -> None:
+    """`text` (a string, or pieces of one written as they come) to stdout (None), into a FIFO or
+    device as it is, or into a regular file whole or not at all, keeping that file's mode. Pieces
+    stream: what is held in memory is one piece, however long the output."""
+    pieces = [text] if isinstance(text, str) else text
     if target is None:
-        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(text)
+        for piece in pieces:
+            if hasattr(sys.stdout, "buffer"):
+                sys.stdout.buffer.write(piece.encode("utf-8"))
+            else:
+                sys.stdout.write(piece)
         sys.stdout.flush()
         return
+
+    def write_all(handle: BinaryIO) -> None:
+        for piece in pieces:
+            handle.write(piece.encode("utf-8"))
+
     try:
         if target.exists() and not stat.S_ISREG(target.stat().st_mode):
             with open(target, "wb") as handle:  # a FIFO or a device: there is nothing to replace
-                handle.write(data)
+                write_all(handle)
             return
         remove_stale_temporaries(target.parent)
-        atomic_write_bytes(target, lambda handle: handle.write(data))
+        atomic_write_bytes(target, write_all)
     except OSError as exc:
         raise UsageError(f"cannot write --output {target}: {exc.strerror or exc}") from None

@@ -90,9 +90,10 @@ def test_search_cli_json_shape(real_data_dir, capsys):
 def test_hold_out_evaluation_meets_the_bars_it_claims(real_dataset, isolated_cache):
     """Issue 10's bars on one seed (the README quotes them as five-seed means), each with a margin
     of about three times its seed-to-seed standard deviation: the two-tower model at Recall@10
-    0.17, the context model at least mf (and above it on the long tail), the best pipeline above
-    EASE on Recall@10 and NDCG@10 (by 1.02x: the 1.05x bar is not met, see README); every model at least 2x MostPop; the ranking stage raising NDCG@10 over its retriever and its
-    weight RMSE beating each listener's mean weight. Full ranking on the seeded split, every
+    0.17, the context model at least mf (and above it on the long tail), the best pipeline 1.05x
+    EASE on Recall@10 and NDCG@10 (asserted at 1.04x: the ratio's seed-to-seed spread is about
+    0.01); every model at least 2x MostPop; the ranking stage raising NDCG@10 over its retriever
+    and its weight RMSE beating each listener's mean weight. Full ranking on the seeded split, every
     hyperparameter chosen on a validation split inside its training part."""
     from engine.evaluation.report import evaluate
 
@@ -104,8 +105,8 @@ def test_hold_out_evaluation_meets_the_bars_it_claims(real_dataset, isolated_cac
     assert report.holdout_listeners > 1800
     assert recall["retrieval"] >= 0.17 - 0.006, recall
     assert recall["context"] >= recall["mf"] - 0.004, recall
-    assert recall["ranking"] >= 1.02 * recall["ease"], recall
-    assert ndcg["ranking"] >= 1.02 * ndcg["ease"], ndcg
+    assert recall["ranking"] >= 1.04 * recall["ease"], recall
+    assert ndcg["ranking"] >= 1.04 * ndcg["ease"], ndcg
     assert ndcg["ranking"] >= ndcg["mf"], ndcg
     assert report.ranking_rmse["ranking"] < report.ranking_rmse["per_listener_mean"], report.ranking_rmse
     tail = {row["model"].split()[0]: row["tail_recall@10"] for row in report.rows}

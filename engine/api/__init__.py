@@ -18,8 +18,10 @@ from engine.paths import default_data_dir
 from engine.progress import DownloadProgress, TrainProgress
 from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
                                     Neighbours, Recommendations, Steering, TrainedModel)
+from engine.training.cluster import Cluster, cluster_from_environment
 
-__all__ = ["Engine", "Stages", "stages_for", "locate_data", "dataset_present", "fetch_dataset", "dataset_url",
+__all__ = ["Engine", "Cluster", "cluster_from_environment", "Stages", "stages_for", "locate_data",
+           "dataset_present", "fetch_dataset", "dataset_url",
            "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model",
            "check_seeds", "parse_model_names", "MAX_K", "MAX_LIKED", "MAX_SEEDS", "MODEL_NAMES", "RETRIEVERS",
            "DEFAULT_RETRIEVER", "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary", "DatasetSummary",

@@ -24,6 +24,7 @@ from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, Li
                                     Neighbours, Recommendations, Steering, TrainedModel)
 from engine.serving.suggestions import by_popularity, describe
 from engine.training.cache import ModelCache
+from engine.training.cluster import Cluster
 from engine.training.store import ModelStore, NoticeFn, TrainConfig
 
 
@@ -59,10 +60,12 @@ class Engine:
         return self.store.all_cached(list(MODELS))
 
     def load_models(self, progress: ProgressFn | None = None, notice: NoticeFn | None = None,
-                    retrain: bool = False, names: Sequence[str] | None = None) -> list[TrainedModel]:
-        """Load the cached models, training whichever is missing or stale."""
+                    retrain: bool = False, names: Sequence[str] | None = None,
+                    cluster: Cluster | None = None) -> list[TrainedModel]:
+        """Load the cached models, training whichever is missing or stale; with `cluster` (see
+        `cluster_from_environment`), train them all as one worker of it."""
         names = list(names or MODELS)
-        self.models.update(self.store.get(names, progress, notice, retrain=retrain))
+        self.models.update(self.store.get(names, progress, notice, retrain=retrain, cluster=cluster))
         return [TrainedModel(n, list(self.models[n].losses), self.models[n].train_seconds) for n in names]
 
     def _model(self, name: str) -> Recommender:

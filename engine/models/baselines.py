@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from engine.data.features import artist_popularity, interactions
 from engine.models.base import Retriever
 from engine.models.query import Query
-from engine.ops import normalised_rows
+from engine.ops import normalised_rows, top_neighbours
 
 
 class MostPopular(Retriever):
@@ -33,9 +33,14 @@ class MostPopular(Retriever):
 
 class ItemKNN(Retriever):
     """score(q, j) = sum over liked i of cos(i, j), with cosine over listener columns, computed as
-    ((q / |col|) X^T) (X / |col|) so the artist x artist matrix is never built."""
+    ((q / |col|) X^T) (X / |col|) so the artist x artist matrix is never built.
+
+    With `neighbours` = k, only each artist's k most similar artists count (a sparse artist x
+    artist list, built a chunk at a time): what keeps scoring cheap at 160,000 artists, where the
+    exact product touches every listener of every liked artist."""
 
     name = "itemknn"
+    defaults = {"neighbours": None}
 
     def _fit(self, dataset, progress, strategy, upstream):
         self._prepare(interactions(dataset))
@@ -43,12 +48,18 @@ class ItemKNN(Retriever):
     def _prepare(self, matrix: sp.csr_matrix) -> None:
         norms = np.sqrt(np.asarray(matrix.sum(axis=0)).ravel())
         self.inverse_norm = np.where(norms > 0, 1.0 / np.maximum(norms, 1e-12), 0.0).astype(np.float32)
-        self.matrix_t = matrix.T.tocsr()
         self.normalised = (matrix @ sp.diags(self.inverse_norm)).tocsr()
+        k = self.params["neighbours"]
+        self.similar = None if k is None else top_neighbours(self.normalised, int(k))
+        self.matrix_t = matrix.T.tocsr() if k is None else None
 
     def score(self, query: Query, candidates=None):
-        liked = (query.history > 0).astype(np.float32) @ sp.diags(self.inverse_norm)
-        scores = np.asarray(((liked @ self.matrix_t) @ self.normalised).todense(), dtype=np.float32)
+        liked = (query.history > 0).astype(np.float32)
+        if self.similar is not None:
+            scores = np.asarray((liked @ self.similar).todense(), dtype=np.float32)
+        else:
+            liked = liked @ sp.diags(self.inverse_norm)
+            scores = np.asarray(((liked @ self.matrix_t) @ self.normalised).todense(), dtype=np.float32)
         if candidates is None:
             return scores
         candidates = np.asarray(candidates)

@@ -9,7 +9,7 @@ from engine.models.keras.inputs import positive_pairs
 
 class MatrixFactorizationModel(FactorModel):
     name = "mf"
-    defaults = dict(dim=64, l2=0.2, gravity=50.0, epochs=150, batch_size=8192, learning_rate=0.01)
+    defaults = dict(dim=64, l2=0.2, gravity=50.0, epochs=100, batch_size=131072, learning_rate=0.1)
 
     def _content(self, dataset):
         """The artists' content bag the artist vectors also read (see keras.mf); none for mf."""

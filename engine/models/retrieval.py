@@ -12,8 +12,9 @@ FOLD_IN_RATE = 1.0
 
 class TwoTowerModel(FactorModel):
     name = "retrieval"
+    #: max_steps_per_epoch: None, every pair once an epoch; N, N batches of each epoch's permutation
     defaults = dict(dim=64, epochs=8, batch_size=1024, learning_rate=0.01, l2=1e-4,
-                    sampling_correction=True, fold_in_l2=0.01)
+                    sampling_correction=True, fold_in_l2=0.01, max_steps_per_epoch=None)
 
     def _fit(self, dataset, progress, strategy, upstream):
         from engine.models.keras.fit import fit
@@ -27,7 +28,7 @@ class TwoTowerModel(FactorModel):
                                                  probability, l2=p["l2"]),
             {"listener": pairs["listener"], "artist": pairs["artist"]},
             epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
-            seed=p.get("seed", 0), progress=progress, strategy=strategy)
+            seed=p.get("seed", 0), progress=progress, strategy=strategy, max_steps_per_epoch=p["max_steps_per_epoch"])
         self.keras_model = model  # kept for checks in this process; never saved
         self.users = model.listener_tower.embeddings.numpy()
         self.artists = model.artist_tower.embeddings.numpy()

@@ -11,6 +11,7 @@ from engine.models.base import Recommender
 from engine.models.registry import BASELINES, MODELS, model_class
 from engine.progress import ProgressFn
 from engine.training.cache import ModelCache
+from engine.training.cluster import Cluster, cluster_strategy, train_in_cluster
 
 NoticeFn = Callable[[str], None]
 
@@ -80,16 +81,24 @@ class ModelStore:
         return model
 
     def get(self, names: list[str], progress: ProgressFn | None = None, notice: NoticeFn | None = None,
-            retrain: bool = False, strategy: Any = None) -> dict[str, Recommender]:
+            retrain: bool = False, strategy: Any = None, cluster: Cluster | None = None) -> dict[str, Recommender]:
         """Models by name (and the models they require): cached ones are loaded, the rest trained
         (in the given tf.distribute strategy) and saved. Baselines are always fitted: they take
-        milliseconds."""
+        milliseconds.
+
+        With `cluster` (engine.training.cluster), every model is trained, by every worker in step,
+        under MultiWorkerMirroredStrategy; the chief alone saves them, after the last one trained."""
         models: dict[str, Recommender] = {}
         remove_stale_temporaries(self.cache.root / "models")  # what killed runs left half-written
+        retrain = retrain or cluster is not None  # workers must run the same steps: none reads a cache
         if retrain or not self.all_cached(names):
-            self.cache.check_writable()  # fail now, not after minutes of training
+            if cluster is None or cluster.is_chief:
+                self.cache.check_writable()  # fail now, not after minutes of training
             for name in names:
                 model_class(name).check_trainable(self.dataset)
+        if cluster is not None:
+            strategy = cluster_strategy(cluster)
+        trained: list[tuple[str, Recommender, dict[str, Any]]] = []
 
         def obtain(name: str) -> Recommender:
             if name in models:
@@ -102,20 +111,31 @@ class ModelStore:
             if model is None:
                 params = self.config.params(name)
                 model = MODELS[name](**params).fit(self.dataset, progress, strategy, upstream)
-                try:
-                    self.cache.save(self.path(name), model.to_arrays(),
-                                    {"model": name, "params": params, "data": self.dataset.fingerprint,
-                                     "losses": model.losses, "train_seconds": model.train_seconds})
-                except OSError as exc:
-                    raise CacheLocationError(f"cannot save {name} in the cache {self.cache.root}: "
-                                             f"{exc.strerror or exc}; set CRATEDIG_CACHE to a writable "
-                                             "directory") from None
+                trained.append((name, model, params))
+                if cluster is None:
+                    self._save(name, model, params)
             models[name] = model
             return model
 
-        for name in names:
-            obtain(name)
+        if cluster is None:
+            for name in names:
+                obtain(name)
+        else:
+            train_in_cluster(cluster, lambda: [obtain(name) for name in names])
+            if cluster.is_chief:
+                for name, model, params in trained:
+                    self._save(name, model, params)
         return {name: models[name] for name in dict.fromkeys(list(names) + list(models))}
+
+    def _save(self, name: str, model: Recommender, params: dict[str, Any]) -> None:
+        try:
+            self.cache.save(self.path(name), model.to_arrays(),
+                            {"model": name, "params": params, "data": self.dataset.fingerprint,
+                             "losses": model.losses, "train_seconds": model.train_seconds})
+        except OSError as exc:
+            raise CacheLocationError(f"cannot save {name} in the cache {self.cache.root}: "
+                                     f"{exc.strerror or exc}; set CRATEDIG_CACHE to a writable "
+                                     "directory") from None
 
 
 def get_models(dataset: Dataset, names: list[str], config: TrainConfig | None = None,

@@ -70,11 +70,12 @@ def test_a_data_dir_changing_mid_run_writes_nothing(run, small_data_dir, tmp_pat
     shutil.copytree(small_data_dir, data)
     real = recommend._all_listeners_csv
 
-    def change_then_export(engine, *args):
-        text = real(engine, *args)
+    def change_then_export(engine, *args, **kwargs):  # the data changes after the first piece is written
+        pieces = real(engine, *args, **kwargs)
+        yield next(pieces)
         with open(data / "user_artists.dat", "a") as handle:
             handle.write("2\t1\t5\n")
-        return text
+        yield from pieces
 
     monkeypatch.setattr(recommend, "_all_listeners_csv", change_then_export)
     out = tmp_path / "x.csv"

@@ -31,3 +31,18 @@ def test_exclude_seen_sets_played_cells_to_minus_infinity():
 def test_unit_rows_have_norm_one_and_zero_rows_stay_zero():
     unit = unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
     assert np.allclose(unit, [[0.6, 0.8], [0.0, 0.0]])
+
+
+def test_top_neighbours_keeps_each_columns_k_largest_positive_products_in_chunks():
+    from engine.ops import top_neighbours
+
+    columns = sp.random(200, 40, density=0.15, random_state=2, format="csr", dtype=np.float32)
+    products = (columns.T @ columns).toarray()
+    np.fill_diagonal(products, 0.0)
+    for k, chunk in ((5, 7), (39, 512), (0, 3)):
+        got = top_neighbours(columns, k, chunk=chunk).toarray()
+        for i in range(40):
+            row = products[i]
+            wanted = np.sort(row)[::-1][:k]
+            assert np.allclose(np.sort(got[i][got[i] > 0])[::-1], wanted[wanted > 0], atol=1e-6)
+            assert got[i, i] == 0 and (got[i][got[i] > 0] == row[got[i] > 0]).all()

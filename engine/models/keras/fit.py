@@ -25,37 +25,71 @@ def default_strategy() -> tf.distribute.Strategy:
     return tf.distribute.get_strategy()
 
 
-def _epochs_of_batches(features: dict[str, np.ndarray], batch_size: int, epochs: int,
-                       seed: int) -> tuple[tf.data.Dataset, int]:
-    """A fresh seeded permutation per epoch, cut into batches of rows gathered in one op each
-    (an element-wise `shuffle` of ~10^5 rows costs more than the training step itself)."""
-    n = len(next(iter(features.values())))
+def _steps(n: int, batch_size: int, max_steps: int | None) -> int:
+    """Batches per epoch: every row once, or the first `max_steps` batches of the epoch's permutation."""
     steps = -(-n // batch_size)
+    return steps if max_steps is None else max(1, min(steps, int(max_steps)))
+
+
+def _epochs_of_batches(features: dict[str, np.ndarray], batch_size: int, epochs: int, seed: int,
+                       context: tf.distribute.InputContext, max_steps: int | None = None) -> tf.data.Dataset:
+    """This input pipeline's share of every global batch: a fresh seeded permutation per epoch
+    (the same on every worker), cut into global batches of rows gathered in one op each (an
+    element-wise `shuffle` of ~10^5 rows costs more than the training step itself), each batch
+    cut again into one slice per replica, of which this pipeline yields its own replicas'.
+
+    Every row also carries `row_weight`, 1 / the rows in its global batch: a loss summed with it
+    on each replica adds up, across replicas, to the mean over the global batch."""
+    n = len(next(iter(features.values())))
+    steps = _steps(n, batch_size, max_steps)
+    replicas = context.num_replicas_in_sync
+    local = replicas // context.num_input_pipelines  # the replicas this pipeline feeds
+    first = context.input_pipeline_id * local
     columns = {key: tf.constant(value) for key, value in features.items()}
 
-    def epoch_batches(epoch):
+    def epoch_slices(epoch):
         order = tf.random.experimental.stateless_shuffle(
             tf.range(n, dtype=tf.int64), seed=tf.stack([tf.constant(seed, tf.int64), epoch]))
-        return tf.data.Dataset.range(steps).map(
-            lambda b: order[b * batch_size:tf.minimum((b + 1) * batch_size, n)])
 
-    data = (tf.data.Dataset.range(epochs).flat_map(epoch_batches)
-            .map(lambda rows: {key: tf.gather(col, rows) for key, col in columns.items()})
-            .prefetch(2))
-    return data, steps
+        def replica_slices(step):
+            start = step * batch_size
+            size = tf.minimum(start + batch_size, n) - start
+            bounds = start + tf.range(first, first + local + 1, dtype=tf.int64) * size // replicas
+            return tf.data.Dataset.range(local).map(
+                lambda r: (order[bounds[r]:bounds[r + 1]], tf.cast(size, tf.float32)))
+
+        return tf.data.Dataset.range(steps).flat_map(replica_slices)
+
+    def gather(rows, size):
+        batch = {key: tf.gather(col, rows) for key, col in columns.items()}
+        batch["row_weight"] = tf.fill(tf.shape(rows), 1.0 / size)
+        return batch
+
+    return tf.data.Dataset.range(epochs).flat_map(epoch_slices).map(gather).prefetch(2)
+
+
+def replica_share(loss: tf.Tensor) -> tf.Tensor:
+    """A loss term computed in full on every replica (a regulariser over whole tables), divided so
+    that the replicas' gradients, summed by the strategy, add up to it once."""
+    return loss / tf.distribute.get_strategy().num_replicas_in_sync
 
 
 def fit(name: str, build: Callable[[], tf.keras.Model], features: dict[str, np.ndarray], *,
         epochs: int, batch_size: int, learning_rate: float, seed: int,
         progress: ProgressFn | None = None, strategy: tf.distribute.Strategy | None = None,
-        optimizer: str = "adam") -> tuple[tf.keras.Model, list[float]]:
+        optimizer: str = "adam", max_steps_per_epoch: int | None = None) -> tuple[tf.keras.Model, list[float]]:
     """Build the model inside `strategy.scope()` and train it on `features` (column arrays).
 
     The same code runs under the default strategy, MirroredStrategy or MultiWorkerMirroredStrategy:
-    the batch given here is the global batch and tf.data shards it across replicas."""
+    the batch given here is the global batch, split across the replicas (and so the workers) of
+    `strategy`; every worker reads the same `features` and takes its own part of each batch.
+    `max_steps_per_epoch` caps an epoch at that many batches of its fresh permutation (a seeded
+    sample of the rows: what keeps an epoch of 17 million pairs affordable)."""
     seed_everything(seed)
     strategy = strategy or default_strategy()
-    data, steps = _epochs_of_batches(features, batch_size, epochs, seed)
+    steps = _steps(len(next(iter(features.values()))), batch_size, max_steps_per_epoch)
+    data = strategy.distribute_datasets_from_function(
+        lambda context: _epochs_of_batches(features, batch_size, epochs, seed, context, max_steps_per_epoch))
     with strategy.scope():
         model = build()
         opt = (tf.keras.optimizers.Adam(learning_rate) if optimizer == "adam"

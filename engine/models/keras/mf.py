@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.models.keras.fit import replica_share
 from engine.models.keras.runtime import tf, tfrs
 
 
@@ -50,11 +51,12 @@ class MatrixFactorization(tfrs.Model):
         U, V, E = self.listener_embedding.embeddings, self.artist_table(), self.artist_embedding.embeddings
         u = tf.gather(U, features["listener"])
         v = tf.gather(V, features["artist"])
-        observed = tf.reduce_mean(tf.square(features["target"] - tf.reduce_sum(u * v, axis=1)))
+        # the mean over the global batch, this replica's part of it (see keras.fit)
+        observed = tf.reduce_sum(features["row_weight"] * tf.square(features["target"] - tf.reduce_sum(u * v, axis=1)))
         l2 = self.l2 * (tf.reduce_sum(U * U) / self.n_listeners + tf.reduce_sum(E * E) / self.n_artists)
         if self.content is not None:
             T = self.token_embedding.embeddings
             l2 += self.content_l2 * tf.reduce_sum(T * T) / float(T.shape[0])
         gram = tf.reduce_sum(tf.matmul(U, U, transpose_a=True) * tf.matmul(V, V, transpose_a=True))
         gravity = self.gravity * gram / (self.n_listeners * self.n_artists)
-        return observed + l2 + gravity
+        return observed + replica_share(l2 + gravity)

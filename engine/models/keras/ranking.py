@@ -4,6 +4,7 @@ the listener play this candidate (binary; re-ranking orders by it) and how much 
 L2-normalised play weight, as an offset from the listener's mean)."""
 from __future__ import annotations
 
+from engine.models.keras.fit import replica_share
 from engine.models.keras.layers import HistoryPooling, mlp
 from engine.models.keras.runtime import tf, tfrs
 
@@ -14,8 +15,8 @@ class WeightRanker(tfrs.Model):
         super().__init__()
         self.history_pool = history
         self.artist_embedding = tf.keras.layers.Embedding(
-            n_artists, dim, embeddings_initializer=tf.keras.initializers.RandomNormal(stddev=0.01),
-            embeddings_regularizer=tf.keras.regularizers.l2(l2) if l2 else None)
+            n_artists, dim, embeddings_initializer=tf.keras.initializers.RandomNormal(stddev=0.01))
+        self.l2 = l2
         self.artist_embedding.build((None,))
         self.trunk = mlp(hidden[:-1], hidden[-1], name="trunk")
         self.play_head = mlp((), 1, name="play_head")
@@ -46,4 +47,6 @@ class WeightRanker(tfrs.Model):
                                    sample_weight=inputs["play_mask"])
         weight_loss = self.weight_task(labels=tf.expand_dims(inputs["target"], 1), predictions=weight,
                                        sample_weight=inputs["weight_mask"])
-        return play_loss / self.play_rows + self.weight_loss * weight_loss / self.weight_rows
+        table = self.artist_embedding.embeddings
+        return (play_loss / self.play_rows + self.weight_loss * weight_loss / self.weight_rows
+                + replica_share(self.l2 * tf.reduce_sum(table * table)))

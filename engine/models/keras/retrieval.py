@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.models.keras.fit import replica_share
 from engine.models.keras.runtime import tf, tfrs
 
 
@@ -10,9 +11,9 @@ class TwoTowerRetrieval(tfrs.Model):
     def __init__(self, n_listeners: int, n_artists: int, dim: int, artist_probability: np.ndarray | None,
                  l2: float = 0.0, temperature: float | None = None):
         super().__init__()
-        reg = tf.keras.regularizers.l2(l2) if l2 else None
-        self.listener_tower = tf.keras.layers.Embedding(n_listeners, dim, embeddings_regularizer=reg)
-        self.artist_tower = tf.keras.layers.Embedding(n_artists, dim, embeddings_regularizer=reg)
+        self.listener_tower = tf.keras.layers.Embedding(n_listeners, dim)
+        self.artist_tower = tf.keras.layers.Embedding(n_artists, dim)
+        self.l2 = l2
         # In-batch negatives are drawn in proportion to popularity; without the logQ correction the
         # model learns to push popular artists down and recommends the long tail.
         self.probability = (None if artist_probability is None
@@ -24,5 +25,8 @@ class TwoTowerRetrieval(tfrs.Model):
         listeners = self.listener_tower(features["listener"])
         candidates = self.artist_tower(artists)
         probability = None if self.probability is None else tf.gather(self.probability, artists)
-        return self.task(listeners, candidates, candidate_sampling_probability=probability,
+        # summed over this replica's rows (the strategy sums the replicas: the global batch's sum)
+        loss = self.task(listeners, candidates, candidate_sampling_probability=probability,
                          candidate_ids=artists, compute_metrics=False)
+        tables = (self.listener_tower.embeddings, self.artist_tower.embeddings)
+        return loss + replica_share(self.l2 * tf.add_n([tf.reduce_sum(t * t) for t in tables]))

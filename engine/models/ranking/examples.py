@@ -12,7 +12,7 @@ appears a second time as such a newcomer (their most-played visible artists only
 probe's candidates for that short history labelled by the same hidden part."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,6 +43,19 @@ def listener_mean_weights(history) -> np.ndarray:
     """Each row's mean normalised weight over the artists it plays."""
     counts = np.maximum(np.diff(history.indptr), 1)
     return (np.asarray(history.sum(axis=1)).ravel() / counts).astype(np.float32)
+
+
+def sample_listeners(split: Split, most: int | None, seed: int) -> Split:
+    """`split` with the hidden artists of at most `most` of its listeners (a seeded sample): the
+    ranker's examples grow with listeners x candidates, and a few tens of thousands of listeners
+    teach it as much as 360,000. The visible part stays whole (the probe learns from everyone)."""
+    listeners = np.unique(split.test_listener)
+    if most is None or len(listeners) <= most:
+        return split
+    chosen = np.random.default_rng(seed).choice(listeners, int(most), replace=False)
+    keep = np.isin(split.test_listener, chosen)
+    return replace(split, test_listener=split.test_listener[keep], test_artist=split.test_artist[keep],
+                   test_weight=split.test_weight[keep], test_target=split.test_target[keep])
 
 
 def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: int = 0) -> RankingExamples:

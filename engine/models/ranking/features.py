@@ -25,23 +25,40 @@ FEATURE_NAMES = (
     "cosine between the artist's tags and the history's tags",
 )
 ROWS_PER_CHUNK = 256
+#: Two features change design on large data to stay cheap. Above LARGE_CATALOGUE artists
+#: (Last.fm-360K has 160,000), z-scores and ranks are estimated from a fixed sample of that many
+#: artists (sorting every row of the catalogue per request would cost more than the rest). Above
+#: NEIGHBOUR_LISTS_ABOVE_PLAYS plays, item-kNN keeps each artist's KNN_NEIGHBOURS nearest artists
+#: (the exact sum touches every listener of every liked artist: its cost grows with plays times
+#: artists per listener). On HetRec (92,834 plays, 17,632 artists) both are exact; there the
+#: 200-neighbour lists would cost the pipeline 0.0021 validation Recall@10 (0.1830 vs 0.1851).
+LARGE_CATALOGUE = 20_000
+NEIGHBOUR_LISTS_ABOVE_PLAYS = 500_000
+KNN_NEIGHBOURS = 200
 
 
-def _z_and_log_rank(full: np.ndarray, played: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _z_and_log_rank(full: np.ndarray, played: np.ndarray, candidates: np.ndarray,
+                    sample: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per row: the candidates' scores as z-scores over the unplayed artists, and log(1 + rank)
-    of each candidate among them (0 = best)."""
+    of each candidate among them (0 = best). With `sample` (artist indices), the mean, spread and
+    rank are estimated from those artists only, the rank scaled up to the whole catalogue."""
+    picked = np.take_along_axis(full, candidates, axis=1)
+    scale = 1.0
+    if sample is not None:
+        every_unplayed = (~played).sum(axis=1, keepdims=True)
+        full, played = full[:, sample], played[:, sample]
+        scale = every_unplayed / np.maximum((~played).sum(axis=1, keepdims=True), 1)
     unplayed = ~played
     n = np.maximum(unplayed.sum(axis=1, keepdims=True), 1)
     masked = np.where(unplayed, full, 0.0)
     mean = masked.sum(axis=1, keepdims=True) / n
     std = np.sqrt(np.where(unplayed, (full - mean) ** 2, 0.0).sum(axis=1, keepdims=True) / n)
-    picked = np.take_along_axis(full, candidates, axis=1)
     z = (picked - mean) / np.maximum(std, 1e-9)
     # Negated scores ascending (played artists last): a candidate's rank is how many unplayed
     # artists score strictly higher.
     ascending = np.sort(np.where(unplayed, -full, np.inf), axis=1)
     rank = np.stack([np.searchsorted(ascending[i], -picked[i], side="left") for i in range(len(full))])
-    return z, np.log1p(rank)
+    return z, np.log1p(rank * scale)
 
 
 class RankingFeatures:
@@ -50,7 +67,10 @@ class RankingFeatures:
 
     def __init__(self, retriever: Retriever, dataset: Dataset):
         self.retriever = retriever
-        self.knn = ItemKNN().fit(dataset)
+        lists = len(dataset.plays) > NEIGHBOUR_LISTS_ABOVE_PLAYS or dataset.n_artists > LARGE_CATALOGUE
+        self.knn = ItemKNN(neighbours=KNN_NEIGHBOURS if lists else None).fit(dataset)
+        self.sample = (np.sort(np.random.default_rng(0).choice(dataset.n_artists, LARGE_CATALOGUE, replace=False))
+                       if dataset.n_artists > LARGE_CATALOGUE else None)
         self.log_popularity = np.log1p(artist_popularity(dataset)).astype(np.float32)
         pairs = dataset.friends
         friends = sp.csr_matrix((np.ones(len(pairs), np.float32), (pairs[:, 0], pairs[:, 1])),
@@ -77,7 +97,7 @@ class RankingFeatures:
         views = []
         for model, scale in ((self.retriever, 1), (self.knn, n_played)):
             full = query.scores(model).astype(np.float64)
-            z, log_rank = _z_and_log_rank(full, played, candidates)
+            z, log_rank = _z_and_log_rank(full, played, candidates, self.sample)
             views += [np.take_along_axis(full, candidates, axis=1) / scale, z, log_rank]
         views.append(self.log_popularity[candidates])
         views.append(self._friends_share(query, candidates))

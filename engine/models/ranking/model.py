@@ -11,7 +11,12 @@ from engine.models.base import Ranker
 from engine.models.keras.inputs import history_arrays
 from engine.models.nn import mlp_forward
 from engine.models.query import Query
-from engine.models.ranking.examples import join_examples, listener_mean_weights, ranking_examples
+from engine.models.ranking.examples import (
+    join_examples,
+    listener_mean_weights,
+    ranking_examples,
+    sample_listeners,
+)
 from engine.models.ranking.features import RankingFeatures
 from engine.progress import TrainProgress
 
@@ -20,7 +25,7 @@ class RankingModel(Ranker):
     name = "ranking"
     defaults = dict(dim=8, hidden=(32, 16), epochs=5, batch_size=2048, learning_rate=0.003,
                     candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50, newcomer_liked=5,
-                    pseudo_splits=1)
+                    pseudo_splits=2, max_listeners=20_000)
     #: the retrieval model whose scores the ranker reads; a probe copy of it is trained too
     requires = ("mf",)
 
@@ -58,7 +63,8 @@ class RankingModel(Ranker):
             pseudo = holdout_split(dataset, seed=seed)
             probe = type(retriever)(**{**probe_params, "seed": probe_params.get("seed", 0) + k})
             probe.fit(pseudo.train, report(k * probe_epochs), strategy)
-            parts.append(ranking_examples(probe, pseudo, p["candidates"], p["newcomer_liked"]))
+            examples_of = sample_listeners(pseudo, p["max_listeners"], seed)
+            parts.append(ranking_examples(probe, examples_of, p["candidates"], p["newcomer_liked"]))
         examples = join_examples(parts)
         columns = dict(examples.columns)
         candidate_rows = columns["play_mask"] > 0

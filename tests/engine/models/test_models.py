@@ -130,6 +130,24 @@ def test_examples_of_several_pseudo_splits_keep_each_row_on_its_own_history(smal
     assert not np.array_equal(parts[0].columns["played"][:500], parts[1].columns["played"][:500])
 
 
+def test_examples_come_from_a_seeded_sample_of_at_most_max_listeners(small, trained):
+    from engine.data.split import holdout_split
+    from engine.models.ranking.examples import ranking_examples, sample_listeners
+
+    split = holdout_split(small, seed=1)
+    assert sample_listeners(split, None, 0) is split and sample_listeners(split, 10**6, 0) is split
+    sampled = sample_listeners(split, 30, seed=4)
+    chosen = np.unique(sampled.test_listener)
+    assert len(chosen) == 30 and sampled.train is split.train
+    assert np.array_equal(chosen, np.unique(sample_listeners(split, 30, seed=4).test_listener))
+    # every hidden pair of a chosen listener kept, none of the others
+    mask = np.isin(split.test_listener, chosen)
+    assert np.array_equal(sampled.test_artist, split.test_artist[mask])
+    assert np.array_equal(sampled.test_target, split.test_target[mask])
+    examples = ranking_examples(trained["mf"], sampled, 10)
+    assert set(np.unique(examples.columns["listener"])) <= set(chosen.tolist())
+
+
 def test_ranking_trains_one_probe_per_pseudo_split(small, trained, monkeypatch):
     from engine.models.ranking import model as ranking_module
 
@@ -195,6 +213,16 @@ def test_retrieval_fold_in_raises_the_liked_artists_likelihood(trained):
 
     start = model.artists[liked].mean(axis=0)
     assert log_likelihood(model.fold_in(liked, weights)) > log_likelihood(start)
+
+
+def test_an_epoch_can_be_capped_at_a_number_of_batches(small):
+    """`max_steps_per_epoch` (what keeps the two-tower model affordable at Last.fm-360K size):
+    each epoch is that many batches of a fresh permutation, never more than a full pass."""
+    from engine.models.keras.fit import _steps
+
+    assert _steps(10_000, 1024, None) == 10 and _steps(10_000, 1024, 3) == 3 and _steps(10_000, 1024, 50) == 10
+    model = MODELS["retrieval"](epochs=2, batch_size=64, max_steps_per_epoch=3).fit(small)
+    assert int(model.keras_model.optimizer.iterations.numpy()) == 6 and len(model.losses) == 2
 
 
 def test_ranking_requires_its_retrieval_model(small):

@@ -48,3 +48,29 @@ def test_tag_overlap_is_the_cosine_between_candidate_tags_and_the_history_profil
     expected = unit @ (profile / np.linalg.norm(profile))
     assert np.allclose(got, expected, atol=1e-5)
     assert got[history].min() > 0 and got[tags.sum(axis=1) == 0].max() == 0
+
+
+def test_a_large_catalogue_estimates_ranks_from_a_sample_and_keeps_neighbour_lists(small, view, monkeypatch):
+    """Above LARGE_CATALOGUE artists, z-scores and ranks come from a fixed artist sample and item-kNN
+    from top-k neighbour lists: with the sample as large as the catalogue and k covering every
+    artist, the features are the exact ones; with a smaller sample they stay close."""
+    from engine.models.ranking import features
+
+    query = listeners_query(small, np.arange(20))
+    candidates = np.argsort(-np.asarray(interactions(small).sum(axis=0)).ravel())[None, 30:60].repeat(20, axis=0)
+    exact = view(query, candidates)
+    monkeypatch.setattr(features, "KNN_NEIGHBOURS", small.n_artists)
+    monkeypatch.setattr(features, "LARGE_CATALOGUE", small.n_artists - 1)
+    whole = RankingFeatures(view.retriever, small)
+    assert whole.knn.similar is not None and len(whole.sample) == small.n_artists - 1
+    monkeypatch.setattr(features, "LARGE_CATALOGUE", small.n_artists // 2)
+    half = RankingFeatures(view.retriever, small)
+    assert len(half.sample) == small.n_artists // 2
+    nearly = RankingFeatures(view.retriever, small)(query, candidates)
+    knn = FEATURE_NAMES.index("item-kNN score per played artist")
+    unplayed = ~np.take_along_axis(query.history.toarray() > 0, candidates, axis=1)  # as candidates are
+    # every neighbour kept: the exact sum (which also counts an artist as its own neighbour, hence unplayed)
+    assert np.allclose(nearly[..., knn][unplayed], exact[..., knn][unplayed], atol=1e-5)
+    rank = FEATURE_NAMES.index("log rank by item-kNN score")
+    assert np.abs(nearly[..., rank] - exact[..., rank]).mean() < 0.3  # log ranks estimated from half the artists
+    assert np.isfinite(nearly).all()

@@ -85,3 +85,29 @@ def test_pickled_objects_in_a_cache_file_are_refused(cache, tmp_path):
 
     with pytest.raises(CacheError, match="corrupt"):
         cache.load(path)
+
+
+def test_output_written_in_pieces_streams_into_the_file_and_is_whole_or_absent(tmp_path):
+    """An export handed over in pieces is written as they come (only one piece in memory), into a
+    temporary file renamed at the end; a failure midway leaves no file and no temporary."""
+    from engine.errors import UsageError
+    from engine.files import write_output
+
+    target = tmp_path / "out.csv"
+    seen_on_disk = []
+
+    def pieces(fail: bool):
+        for i in range(3):
+            temporaries = list(tmp_path.glob(".out.csv.*.tmp"))
+            seen_on_disk.append(sum(p.stat().st_size for p in temporaries))
+            yield f"line {i}\n" * 20_000  # well beyond the file's write buffer
+        if fail:
+            raise UsageError("the data changed")
+
+    write_output(target, pieces(False))
+    assert target.read_text() == "".join(f"line {i}\n" * 20_000 for i in range(3))
+    assert seen_on_disk[1] > 0  # the first piece reached the temporary file before the second was made
+    target.unlink()
+    with pytest.raises(UsageError):
+        write_output(target, pieces(True))
+    assert not target.exists() and not list(tmp_path.glob(".*.tmp"))
