@@ -77,12 +77,13 @@ def run_factor(factor: int, root: Path) -> dict:
     return row
 
 
-def exponents(rows: list[dict]) -> dict[str, float]:
-    """Per model, the least-squares slope of log(train seconds) on log(plays)."""
+def exponents(rows: list[dict], field: str = "train_s") -> dict[str, float]:
+    """Per model, the least-squares slope of log(`field`) on log(plays): train seconds (with the
+    epochs set per size) or seconds per epoch (one pass over the data)."""
     out = {}
     for name in MODELS:
         xs = [math.log(r["plays"]) for r in rows]
-        ys = [math.log(max(r["models"][name]["train_s"], 0.05)) for r in rows]
+        ys = [math.log(max(r["models"][name][field], 0.01)) for r in rows]
         mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
         var = sum((x - mx) ** 2 for x in xs)
         out[name] = round(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var, 2) if var else float("nan")
@@ -147,10 +148,12 @@ def main() -> None:
     result = {"bench": "scale", "machine": machine(), "rows": rows}
     if len(rows) > 1:
         result["train_time_exponent"] = exponents(rows)
+        result["epoch_time_exponent"] = exponents(rows, "s_per_epoch")
     print(json.dumps(result))
     print(table(rows))
     if len(rows) > 1:
-        print("\ngrowth exponent of train seconds in plays:", json.dumps(result["train_time_exponent"]))
+        print("\ngrowth exponent in plays of train seconds:", json.dumps(result["train_time_exponent"]),
+              "\n                   of seconds per epoch:", json.dumps(result["epoch_time_exponent"]))
         print(chart(rows))
 
 
