@@ -3,8 +3,8 @@
 An artist's vector is its id embedding plus the mean embedding of its tag tokens (see
 engine.models.keras.mf), trained with mf's objective. Everything mf knows, plus content: an artist
 with few listeners gets part of its vector from the tags it shares with well-known artists. It
-starts from the trained `mf` (its tables; the tag tokens at zero) and trains a few more epochs,
-which on validation matches training from scratch for 150 epochs at a fifth of the time. New
+starts from the trained `mf` (its tables; the tag tokens at zero) and trains further epochs (how
+many, and the tag tokens' L2, are chosen on the validation split: engine/models/tuned.json). New
 listeners are folded in exactly as in mf."""
 from __future__ import annotations
 

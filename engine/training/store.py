@@ -98,7 +98,7 @@ class ModelStore:
                 model_class(name).check_trainable(self.dataset)
         if cluster is not None:
             strategy = cluster_strategy(cluster)
-        trained: list[tuple[str, Recommender, dict[str, Any]]] = []
+        trained: list[tuple[str, Recommender, dict[str, Any]]] = []  # under a cluster, saved at the end
 
         def obtain(name: str) -> Recommender:
             if name in models:
@@ -111,9 +111,10 @@ class ModelStore:
             if model is None:
                 params = self.config.params(name)
                 model = MODELS[name](**params).fit(self.dataset, progress, strategy, upstream)
-                trained.append((name, model, params))
                 if cluster is None:
                     self._save(name, model, params)
+                else:  # saved by the chief once every model has trained
+                    trained.append((name, model, params))
             models[name] = model
             return model
 
