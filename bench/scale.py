@@ -15,7 +15,9 @@ take batches of 2^20 pairs (their step costs the full-table gravity term whateve
 the two-tower model 3,000 batches of a fresh permutation per epoch.
 `--merge A.json B.json` prints the table, exponent and chart of rows saved by earlier runs
 (the JSON line each run prints first).
-Run: python -m bench.scale [--factors 1,10,100] [--keep DIR]"""
+`--format lastfm-360k` writes the data as Last.fm-360K's two files (quirks included) and
+`--load-only` stops after timing the reader.
+Run: python -m bench.scale [--factors 1,10,100] [--keep DIR] [--format lastfm-360k] [--load-only]"""
 from __future__ import annotations
 
 import argparse
@@ -52,13 +54,16 @@ def _step(*args, env: dict | None = None) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_factor(factor: int, root: Path) -> dict:
+def run_factor(factor: int, root: Path, kind: str = "hetrec-2k", load_only: bool = False) -> dict:
     data, cache = root / f"x{factor}" / "data", root / f"x{factor}" / "cache"
     overrides = json.dumps(EPOCHS.get(factor, EPOCHS[100]))
     env = {"CRATEDIG_CACHE": str(cache)}
     row = {"factor": factor, "overrides": json.loads(overrides)}
-    row.update(_step("generate", data, BASE_LISTENERS * factor, BASE_ARTISTS * factor))
+    row.update(_step("generate", data, BASE_LISTENERS * factor, BASE_ARTISTS * factor, kind))
+    row["load"] = _step("load", data)
     print(json.dumps(row), file=sys.stderr, flush=True)
+    if load_only:
+        return row
     start = time.perf_counter()
     row["models"] = {}
     for name in MODELS:
@@ -131,11 +136,23 @@ def table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def load_table(rows: list[dict]) -> str:
+    out = ["| data | files MB | listeners | artists | plays | load s | peak RSS GB |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        x = r["load"]
+        out.append(f"| {r['factor']}x ({x['kind']}) | {x['files_mb']:,} | {x['listeners']:,} | {x['artists']:,} "
+                   f"| {x['plays']:,} | {x['load_s']} | {x['load_peak_rss_gb']} |")
+    return "\n".join(out)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--factors", default="1,10,100", help="comma-separated multiples of the 1x size")
     p.add_argument("--keep", help="work in this directory and keep it (default: a temporary one)")
     p.add_argument("--merge", nargs="+", metavar="JSON", help="print the rows saved by earlier runs, run nothing")
+    p.add_argument("--format", choices=("hetrec-2k", "lastfm-360k"), default="hetrec-2k",
+                   help="the files the synthetic data is written as (Last.fm-360K's: with its quirks)")
+    p.add_argument("--load-only", action="store_true", help="generate and load the data only (the reader's cost)")
     args = p.parse_args()
     if args.merge:
         rows = sorted((row for path in args.merge for row in json.loads(Path(path).read_text().splitlines()[0])["rows"]),
@@ -144,8 +161,12 @@ def main() -> None:
         factors = [int(f) for f in args.factors.split(",")]
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(args.keep) if args.keep else Path(tmp)
-            rows = [run_factor(f, root) for f in factors]
+            rows = [run_factor(f, root, args.format, args.load_only) for f in factors]
     result = {"bench": "scale", "machine": machine(), "rows": rows}
+    if args.load_only:
+        print(json.dumps(result))
+        print(load_table(rows))
+        return
     if len(rows) > 1:
         result["train_time_exponent"] = exponents(rows)
         result["epoch_time_exponent"] = exponents(rows, "s_per_epoch")

@@ -6,7 +6,9 @@ NDCG@10) on the validation part. A grid per model, 77 settings in all (about 7 m
 re-ranks it.
 Prints every setting and the chosen ones as JSON; with --write, stores the chosen ones in
 engine/models/tuned.json, which the models read as their defaults.
-Run: python -m bench.tune [--data DIR] [--write]"""
+`--only MODEL --grid JSON` tries one model's own grid instead (e.g. a large-data setting on
+synthetic Last.fm-360K data), on the mf chosen in tuned.json; it never writes.
+Run: python -m bench.tune [--data DIR] [--write] [--only MODEL --grid '{"param": [values]}']"""
 import itertools
 import json
 import sys
@@ -31,7 +33,11 @@ INHERITS = {"context": ("mf", ("l2", "gravity"))}
 def main() -> None:
     p = parser(__doc__)
     p.add_argument("--write", action="store_true", help="store the chosen values in engine/models/tuned.json")
+    p.add_argument("--only", help="tune this model alone (its upstream models at their tuned defaults)")
+    p.add_argument("--grid", help="with --only: the grid as JSON, {param: [values]}")
     args = p.parse_args()
+    if args.only and args.write:
+        raise SystemExit("--only never writes: its grid is not the full search")
     from engine.data.dataset import load_dataset
     from engine.data.split import holdout_split
     from engine.evaluation.metrics import evaluated_listeners, measure
@@ -51,7 +57,8 @@ def main() -> None:
     def trial(name: str, params: dict) -> dict:
         cls = model_class(name)
         start = time.perf_counter()
-        model = cls(**{**cls.defaults, **params}).fit(validation.train, upstream=upstream)
+        base = cls.default_params() if args.only else cls.defaults  # --only: the tuned values, then its grid
+        model = cls(**{**base, **params}).fit(validation.train, upstream=upstream)
         seconds = time.perf_counter() - start
         retriever, ranker = (upstream[cls.requires[0]], model) if isinstance(model, Ranker) else (model, None)
         metrics = measure(recommend(retriever, query, 10, ranker=ranker).artists, validation, (10,))
@@ -63,9 +70,13 @@ def main() -> None:
     result = {"bench": "tune", "machine": machine(), "test_split_seed": TEST_SEED,
               "validation_split_seed": VALIDATION_SEED, "metric": "validation recall@10, then ndcg@10",
               "chosen": chosen, "tried": {}}
-    for name, grid in GRIDS.items():
+    grids = {args.only: json.loads(args.grid) if args.grid else GRIDS[args.only]} if args.only else GRIDS
+    if args.only:
+        for name in model_class(args.only).requires:
+            upstream[name] = model_class(name)().fit(validation.train)
+    for name, grid in grids.items():
         base = {}
-        if name in INHERITS:
+        if name in INHERITS and not args.only:
             source, keys = INHERITS[name]
             base = {key: chosen[source][key] for key in keys}
         tried = [trial(name, {**base, **dict(zip(grid, values))}) for values in itertools.product(*grid.values())]

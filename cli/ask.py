@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict
 
 from cli.commands import load_models, open_engine
-from cli.output import out, plain, say, table
+from cli.output import without_genres, out, plain, say, table
 from engine.chat.conversation import Conversation
 from engine.chat.replies import CopyReply, EvaluationReply, NeighboursReply, Reply, SuggestionsReply
 from engine.chat.session import load_session, save_session
@@ -63,11 +63,10 @@ def show(reply: Reply) -> None:
     out.print(plain(reply.text))
     match reply:
         case SuggestionsReply(recommendations=found):
-            out.print(table("", ("#", "artist", "genre", "reason"),
-                            [(s.rank_after, s.name, s.genre, s.reason) for s in found.suggestions], right=("#",)))
+            rows = [(s.rank_after, s.name, s.genre, s.reason) for s in found.suggestions]
+            out.print(table("", *without_genres(("#", "artist", "genre", "reason"), rows), right=("#",)))
         case NeighboursReply(neighbours=found):
-            out.print(table("", ("#", "cosine", "genre", "dot", "genre "),
-                            [(i, c.name, c.genre, d.name, d.genre)
-                             for i, (c, d) in enumerate(zip(found.cosine, found.dot), start=1)], right=("#",)))
+            rows = [(i, c.name, c.genre, d.name, d.genre) for i, (c, d) in enumerate(zip(found.cosine, found.dot), start=1)]
+            out.print(table("", *without_genres(("#", "cosine", "genre", "dot", "genre "), rows), right=("#",)))
         case CopyReply(clipboard=text):
             out.print(plain(text))

@@ -8,13 +8,14 @@ from pathlib import Path
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from cli.output import TrainingBars, err, out, plain, say, table
+from cli.output import TrainingBars, err, out, plain, say, table, without_genres
 from engine import api
 from engine.errors import UsageError
 
 
 def open_engine(args) -> api.Engine:
-    return api.Engine(api.locate_data(getattr(args, "data", None), getattr(args, "demo", False)))
+    kind = getattr(args, "dataset", None)
+    return api.Engine(api.locate_data(getattr(args, "data", None), getattr(args, "demo", False), kind), kind=kind)
 
 
 def load_models(engine: api.Engine, names=None, retrain: bool = False,
@@ -29,7 +30,10 @@ def data_info(args) -> int:
     counts = (("listeners", summary.listeners), ("artists", summary.artists), ("plays", summary.plays),
               ("tags", summary.tags), ("tag assignments", summary.tag_assignments),
               ("friend pairs", summary.friend_pairs))
-    out.print(table(f"dataset {summary.source}", ("what", "count"), [(w, f"{n:,}") for w, n in counts],
+    if summary.kind == "lastfm-360k":  # no tags and no friends in this dataset: say what it has instead
+        counts = counts[:3] + (("listeners with a profile country", summary.profiles),)
+    out.print(table(f"dataset {summary.source} ({summary.kind})", ("what", "count"),
+                    [(w, f"{n:,}") for w, n in counts],
                     right=("count",)))
     quirks = [(file, code, f"{n:,}") for code, file, n in summary.quirks]
     out.print(table("quirks found (non-fatal)", ("file", "quirk", "count"), quirks, right=("count",))
@@ -44,21 +48,24 @@ def _in_range(option: str, value: float, low: float, high: float) -> float:
 
 
 def fetch(args) -> int:
+    kind = getattr(args, "dataset", None) or "hetrec-2k"
+    source = api.archive_for(kind)
     timeout = _in_range("--timeout", args.timeout, 0, 3600)
-    deadline = _in_range("--deadline", args.deadline, 0, 86400)
-    max_bytes = int(_in_range("--max-mb", args.max_mb, 0, 4096) * 2**20)
+    deadline = _in_range("--deadline", source.deadline if args.deadline is None else args.deadline, 0, 86400)
+    max_mb = source.max_bytes / 2**20 if args.max_mb is None else args.max_mb
+    max_bytes = int(_in_range("--max-mb", max_mb, 0, 4096) * 2**20)
     with Progress(TextColumn("downloading"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("download", total=None)
-        dest = api.fetch_dataset(Path(args.dest) if args.dest else None, url=args.url or api.dataset_url(),
-                                 timeout=timeout, deadline=deadline, max_bytes=max_bytes,
+        dest = api.fetch_dataset(Path(args.dest) if args.dest else None, url=args.url or api.dataset_url(kind),
+                                 timeout=timeout, deadline=deadline, max_bytes=max_bytes, kind=kind,
                                  progress=lambda p: bar.update(task, completed=p.done_bytes, total=p.total_bytes))
     out.print(plain(f"dataset ready in {dest}"))
     return 0
 
 
 def synth(args) -> int:
-    dest = api.write_synthetic(args.dest, args.listeners, args.artists, args.genres, args.seed)
+    dest = api.write_synthetic(args.dest, args.listeners, args.artists, args.genres, args.seed, args.format)
     out.print(plain(f"synthetic dataset written to {dest}"))
     return 0
 
@@ -85,7 +92,8 @@ def evaluate(args) -> int:
     with TrainingBars() as bars:
         report = engine.evaluate(progress=bars, notice=say)
     if args.format == "json":
-        print(json.dumps(report.as_dict(), indent=2))
+        print(json.dumps({**report.as_dict(), "dataset": engine.dataset_kind, "context_used": engine.context_content()},
+                         indent=2))
         return 0
     columns = api.EVALUATION_COLUMNS
     rows = [(row["model"], *(_figure(row.get(c), "{:.1f}" if c == "train_seconds" else "{:.4f}") for c in columns))
@@ -95,6 +103,7 @@ def evaluate(args) -> int:
     r = report.ranking_rmse
     out.print(f"ranking RMSE on held-out normalised weights: {r['ranking']:.4f} "
               f"(per-listener mean: {r['per_listener_mean']:.4f})")
+    out.print(plain(f"dataset {engine.dataset_kind}; context used {engine.context_content()}"))
     return 0
 
 
@@ -115,6 +124,7 @@ def evaluate_seeds(args) -> int:
     rows = [(row["model"], *(_figure(row.get(m), "{0[0]:.4f} ± {0[1]:.4f}") for m in metrics)) for row in report.rows]
     out.print(table(f"hold-out evaluation over {len(report.seeds)} seeds ({', '.join(map(str, report.seeds))}): "
                     "mean ± std", ("model", *metrics), rows, right=tuple(metrics)))
+    out.print(plain(f"dataset {engine.dataset_kind}; context used {engine.context_content()}"))
     c = report.comparison
     for metric in ("recall@10", "ndcg@10"):
         d = c[metric]
@@ -150,9 +160,12 @@ def neighbours(args) -> int:
         print(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         return 0
     genres = ", ".join(f"{g} {s:.2f}" for g, s in result.nearest_genres)
-    out.print(Text.assemble(plain(result.name).stylize("bold"),
-                            plain(f" ({result.genre}) in the {result.model} space; nearest genres: {genres}")))
+    about = (f" ({result.genre}) in the {result.model} space; nearest genres: {genres}" if result.genre or genres
+             else f" in the {result.model} space (this dataset has no tags: no genres, embedding neighbours only)")
+    name = plain(result.name)
+    name.stylize("bold")
+    out.print(Text.assemble(name, plain(about)))
     for measure in ("cosine", "dot"):
         rows = [(n.name, n.genre, f"{n.score:.3f}", "yes" if n.same_genre else "") for n in getattr(result, measure)]
-        out.print(table(measure, ("artist", "genre", "score", "same genre"), rows))
+        out.print(table(measure, *without_genres(("artist", "genre", "score", "same genre"), rows)))
     return 0

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from cli.app import run_app
 
-            return run_app(args.data, args.demo, args.new)
+            return run_app(args.data, args.demo, args.new, args.dataset)
         from cli import ask, commands, recommend
 
         handler = {"data": commands.data_info, "fetch": commands.fetch, "synth": commands.synth,

@@ -79,3 +79,13 @@ class TrainingBars:
         if event.model not in self.tasks:
             self.tasks[event.model] = self.progress.add_task(event.model, total=event.epochs, loss="-")
         self.progress.update(self.tasks[event.model], completed=event.epoch, loss=f"{event.loss:.4g}")
+
+
+def without_genres(columns: tuple[str, ...], rows: list) -> tuple[tuple[str, ...], list]:
+    """`columns` and `rows` without the genre columns ("genre", "same genre") when no row has a
+    genre: a dataset without tags (Last.fm-360K) gets no empty column pretending to be one."""
+    genre_at = [i for i, c in enumerate(columns) if c.strip() == "genre"]
+    if any(row[i] for row in rows for i in genre_at):
+        return tuple(columns), rows
+    keep = [i for i, c in enumerate(columns) if c.strip() not in ("genre", "same genre")]
+    return tuple(columns[i] for i in keep), [tuple(row[i] for i in keep) for row in rows]

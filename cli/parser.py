@@ -6,6 +6,9 @@ import argparse
 
 from engine.errors import UsageError
 
+#: the dataset kinds (engine.data.dataset.KINDS; spelled out here so the parser imports nothing heavy)
+DATASET_KINDS = ("hetrec-2k", "lastfm-360k")
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line (with a pointer to --help), not a usage dump."""
@@ -21,6 +24,15 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"K must be a whole number, got {text!r}") from None
 
 
+def _listener_id(text: str) -> str:
+    """A listener id as typed: a HetRec number, or a Last.fm-360K SHA-1 (or a prefix of it) in hex."""
+    number = text.removeprefix("-").isdigit()  # any whole number: the engine answers "unknown" if need be
+    if not number and (not text or len(text) > 40 or any(c not in "0123456789abcdefABCDEF" for c in text)):
+        raise argparse.ArgumentTypeError(f"invalid listener id {text[:50]!r}: a number (HetRec) or a SHA-1 id "
+                                         "or its prefix in hex (Last.fm-360K)")
+    return text
+
+
 def _number(text: str) -> float:
     try:
         return float(text)
@@ -33,11 +45,14 @@ def _add_data_options(parser: argparse.ArgumentParser, default=None) -> None:
                         help="dataset directory (default: $CRATEDIG_DATA, then the user data dir)")
     parser.add_argument("--demo", action="store_true", default=default if default is not None else False,
                         help="use the synthetic demo dataset (no download)")
+    parser.add_argument("--dataset", choices=DATASET_KINDS, default=default,
+                        help="which dataset the directory holds (default: told from its files)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cratedig", description="A chat-style terminal music recommender on the HetRec "
-                                                  "2011 Last.FM dataset. With no command, opens the app.")
+                                                  "2011 Last.FM dataset or Last.fm-360K. With no command, "
+                                                  "opens the app.")
     _add_data_options(parser)
     parser.add_argument("--new", action="store_true", help="open the app on a new conversation, not the last one")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -53,15 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(data_commands.add_parser("info", help="counts and the quirks found while loading"),
                       default=argparse.SUPPRESS)
 
-    fetch = command("fetch", "download the official GroupLens zip", data=False)
+    fetch = command("fetch", "download the official archive (GroupLens zip, or Last.fm-360K)", data=False)
+    fetch.add_argument("--dataset", choices=DATASET_KINDS, default=argparse.SUPPRESS,
+                       help="which dataset (default: hetrec-2k)")
     fetch.add_argument("--dest", metavar="DIR", help="where to put it (default: the user data dir)")
-    fetch.add_argument("--url", help="archive URL (default: $CRATEDIG_DATA_URL, then GroupLens)")
+    fetch.add_argument("--url", help="archive URL (default: $CRATEDIG_DATA_URL, then the official one)")
     fetch.add_argument("--timeout", type=_number, default=30.0, help="seconds without data before giving up")
-    fetch.add_argument("--deadline", type=_number, default=600.0, help="seconds for the whole download")
-    fetch.add_argument("--max-mb", type=_number, default=32.0, help="largest download accepted, in MB")
+    fetch.add_argument("--deadline", type=_number, default=None,
+                       help="seconds for the whole download (default: 600; 7200 for lastfm-360k)")
+    fetch.add_argument("--max-mb", type=_number, default=None,
+                       help="largest download accepted, in MB (default: 32; 1024 for lastfm-360k)")
 
-    synth = command("synth", "write a synthetic dataset in the HetRec format", data=False)
+    synth = command("synth", "write a synthetic dataset (HetRec or Last.fm-360K format)", data=False)
     synth.add_argument("dest", metavar="DIR")
+    synth.add_argument("--format", choices=DATASET_KINDS, default="hetrec-2k", help="which dataset's files")
     synth.add_argument("--listeners", type=int, default=300)
     synth.add_argument("--artists", type=int, default=1500)
     synth.add_argument("--genres", type=int, default=12)
@@ -78,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     recommend = command("recommend", "suggestions for listeners or liked artists")
     who = recommend.add_mutually_exclusive_group(required=True)
-    who.add_argument("--listener", type=int, metavar="ID", help="a Last.FM user id")
+    who.add_argument("--listener", type=_listener_id, metavar="ID",
+                     help="a listener id: a HetRec user id, or a Last.fm-360K SHA-1 (a unique prefix will do)")
     who.add_argument("--liked", action="append", metavar="ARTIST", help="an artist you like (repeatable)")
     who.add_argument("--all-listeners", action="store_true", help="every listener (batch export)")
     who.add_argument("--liked-file", metavar="F.jsonl", help='lines of {"id": ..., "liked": [...]}')

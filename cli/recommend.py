@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from cli.commands import load_models, open_engine
-from cli.output import check_output, emit, rendered, say, table
+from cli.output import check_output, emit, rendered, say, table, without_genres
 from engine import api
 from engine.errors import UsageError
 
@@ -49,7 +49,8 @@ def recommend(args) -> int:
 
 def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:
     """Size and mtime of every file, to notice a data directory changing under a long run."""
-    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.dat"))}
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.iterdir())
+            if p.suffix in (".dat", ".tsv")}
 
 
 def _check_unchanged(directory: Path, before: dict, streamed: bool = False) -> None:
@@ -159,5 +160,5 @@ def _recommendations_text(result: api.Recommendations, fmt: str) -> str:
              s.name, s.genre, "-" if s.ranking_score is None else f"{s.ranking_score:.3f}", f"{s.retrieval_score:.3f}",
              s.reason) for s in result.suggestions]
     return rendered(table(f"{result.retriever} then ranked" if result.ranked else result.retriever,
-                          ("#", "move", "artist", "genre", "ranking", "retrieval", "reason"), rows,
+                          *without_genres(("#", "move", "artist", "genre", "ranking", "retrieval", "reason"), rows),
                           right=("#", "move", "ranking", "retrieval")))

@@ -11,6 +11,8 @@ from engine.errors import UsageError
 
 APP_NAME = "cratedig"
 DATASET_DIRNAME = "hetrec2011-lastfm-2k"
+#: the folder each dataset kind is fetched into under the user data dir
+DATASET_DIRNAMES = {"hetrec-2k": DATASET_DIRNAME, "lastfm-360k": "lastfm-dataset-360K"}
 
 
 def _first_given(*choices: tuple[str | os.PathLike | None, str]) -> Path | None:
@@ -28,15 +30,20 @@ def user_data_root() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def default_data_dir() -> Path:
-    """Where `cratedig fetch` puts the dataset when nothing else is said."""
-    return user_data_root() / DATASET_DIRNAME
+def default_data_dir(kind: str | None = None) -> Path:
+    """Where `cratedig fetch` puts the dataset of `kind` (default HetRec) when nothing else is said."""
+    return user_data_root() / DATASET_DIRNAMES.get(kind or "hetrec-2k", DATASET_DIRNAME)
 
 
-def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """The dataset directory: the explicit one, else $CRATEDIG_DATA, else the user data dir."""
-    return _first_given((explicit, "--data"), (os.environ.get("CRATEDIG_DATA"), "CRATEDIG_DATA")) \
-        or default_data_dir()
+def resolve_data_dir(explicit: str | os.PathLike | None = None, kind: str | None = None) -> Path:
+    """The dataset directory: the explicit one, else $CRATEDIG_DATA, else the user data dir of
+    `kind`; with no kind, the HetRec one, or the Last.fm-360K one when only that was fetched."""
+    given = _first_given((explicit, "--data"), (os.environ.get("CRATEDIG_DATA"), "CRATEDIG_DATA"))
+    if given is not None:
+        return given
+    if kind is None and not default_data_dir().exists() and default_data_dir("lastfm-360k").exists():
+        return default_data_dir("lastfm-360k")
+    return default_data_dir(kind)
 
 
 def demo_data_dir() -> Path:

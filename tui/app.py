@@ -34,9 +34,9 @@ class CratedigApp(App):
     ]
 
     def __init__(self, data: str | None = None, demo: bool = False, engine=None, new_session: bool = False,
-                 restore_session: bool = True):
+                 restore_session: bool = True, kind: str | None = None):
         super().__init__()
-        self.data_arg, self.demo = data, demo
+        self.data_arg, self.demo, self.kind = data, demo, kind  # kind: --dataset (None: told from the files)
         self.engine = engine  # engine.api.Engine once loaded
         #: take up the saved conversation (unless `new_session`); tests and benchmarks may opt out
         self.restore_session = restore_session and not new_session
@@ -71,12 +71,12 @@ class CratedigApp(App):
         from engine.errors import CratedigError
 
         try:
-            directory = Path(data_dir) if data_dir else api.locate_data(self.data_arg, self.demo)
+            directory = Path(data_dir) if data_dir else api.locate_data(self.data_arg, self.demo, self.kind)
             if not api.dataset_present(directory):
                 self.call_from_thread(self.show_setup, directory)
                 return
             self.call_from_thread(self.chat.set_status, f"loading {directory} …")
-            engine = api.Engine(directory)
+            engine = api.Engine(directory, kind=None if self.demo else self.kind)
             if engine.models_cached():
                 # A damaged cache file is reported and that model rebuilt here, progress in the status line.
                 engine.load_models(
@@ -97,7 +97,7 @@ class CratedigApp(App):
         from tui.screens.setup import SetupScreen
 
         self.chat.set_status("no dataset yet")
-        self.push_screen(SetupScreen(directory), self._setup_done)
+        self.push_screen(SetupScreen(directory, self.kind), self._setup_done)
 
     def _setup_done(self, directory: str | None) -> None:
         if directory is None:
@@ -180,7 +180,7 @@ class CratedigApp(App):
     def action_download(self) -> None:
         from engine import api
 
-        self.show_setup(api.default_data_dir())
+        self.show_setup(api.default_data_dir(self.kind))
 
     def action_demo(self) -> None:
         self.demo = True

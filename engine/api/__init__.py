@@ -6,7 +6,7 @@ from __future__ import annotations
 from engine.api.engine import Engine
 from engine.api.requests import (MAX_LIKED, MAX_SEEDS, MODEL_NAMES, Stages, check_seeds, dataset_present,
                                  locate_data, stages_for)
-from engine.data.fetch import dataset_url, fetch_dataset
+from engine.data.fetch import archive_for, dataset_url, fetch_dataset
 from engine.data.synthetic import write_synthetic
 from engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
 from engine.evaluation.report import EvaluationReport
@@ -16,14 +16,15 @@ from engine.models.pipeline import MAX_K, check_k
 from engine.models.registry import DEFAULT_RETRIEVER, RETRIEVERS, check_model, parse_model_names
 from engine.paths import default_data_dir
 from engine.progress import DownloadProgress, TrainProgress
+from engine.serving.catalog import NO_GENRES
 from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
-                                    Neighbours, Recommendations, Steering, TrainedModel)
+                                    Neighbours, Recommendations, Steering, TrainedModel, short_id)
 from engine.training.cluster import Cluster, cluster_from_environment
 
-__all__ = ["Engine", "Cluster", "cluster_from_environment", "Stages", "stages_for", "locate_data",
-           "dataset_present", "fetch_dataset", "dataset_url",
+__all__ = ["Engine", "NO_GENRES", "Cluster", "cluster_from_environment", "Stages", "stages_for", "locate_data",
+           "dataset_present", "fetch_dataset", "dataset_url", "archive_for",
            "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model",
            "check_seeds", "parse_model_names", "MAX_K", "MAX_LIKED", "MAX_SEEDS", "MODEL_NAMES", "RETRIEVERS",
            "DEFAULT_RETRIEVER", "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary", "DatasetSummary",
            "DownloadProgress", "EvaluationReport", "SeedsReport", "ListenerBatch", "ListenerSummary", "Neighbours",
-           "Recommendations", "Steering", "TrainProgress", "TrainedModel"]
+           "Recommendations", "Steering", "TrainProgress", "TrainedModel", "short_id"]

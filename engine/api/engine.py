@@ -14,6 +14,7 @@ from engine.errors import UsageError
 from engine.evaluation.report import EvaluationReport, evaluate, load_report, save_report
 from engine.evaluation.seeds import SeedsReport, evaluate_seeds, load_seeds_rows, save_seeds_report
 from engine.models.base import Recommender
+from engine.models.context import content_used
 from engine.models.pipeline import MAX_K, Recommended, check_k, recommend
 from engine.models.query import Query, liked_query, listeners_query
 from engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RETRIEVERS, check_model
@@ -32,9 +33,9 @@ class Engine:
     """One dataset, its models and everything the front ends ask of them."""
 
     def __init__(self, data_dir: Path | str, cache: ModelCache | None = None,
-                 config: TrainConfig | None = None, dataset: Dataset | None = None):
+                 config: TrainConfig | None = None, dataset: Dataset | None = None, kind: str | None = None):
         self.data_dir = Path(data_dir)
-        self.dataset = dataset if dataset is not None else load_dataset(self.data_dir)
+        self.dataset = dataset if dataset is not None else load_dataset(self.data_dir, kind)
         self.cache = cache or ModelCache()
         self.store = ModelStore(self.dataset, config, self.cache)
         self.catalog = Catalog(self.dataset)
@@ -53,7 +54,8 @@ class Engine:
     def summary(self) -> DatasetSummary:
         data = self.dataset
         return DatasetSummary(str(self.data_dir), data.n_listeners, data.n_artists, len(data.plays), data.n_tags,
-                              len(data.taggings), len(data.friends), data.quirks)
+                              len(data.taggings), len(data.friends), data.quirks, data.kind,
+                              0 if data.profiles is None else int((data.profiles.country >= 0).sum()))
 
     # -- models -----------------------------------------------------------------------------
     def models_cached(self) -> bool:
@@ -124,7 +126,7 @@ class Engine:
         return [self.catalog.hit(h) for h in hits], unknown
 
     # -- recommendations --------------------------------------------------------------------
-    def recommend_listener(self, listener_id: int, k: int = 10, retriever: str = DEFAULT_RETRIEVER,
+    def recommend_listener(self, listener_id: int | str, k: int = 10, retriever: str = DEFAULT_RETRIEVER,
                            rank: bool = True, steering: Steering | None = None) -> Recommendations:
         index = self._listener_index(listener_id)
         query = listeners_query(self.dataset, [index])
@@ -210,12 +212,25 @@ class Engine:
             raise UsageError(f"none of the liked artists were found: {', '.join(unknown)}")
         return hits, unknown
 
-    def _listener_index(self, listener_id: int) -> int:
+    def _listener_index(self, listener_id: int | str) -> int:
+        """The listener's index; on Last.fm-360K a unique prefix of the SHA-1 id will do."""
         index = self.dataset.listener_index(listener_id)
-        if index is None:
-            ids = self.dataset.listener_ids
+        if index is not None:
+            return index
+        ids = self.dataset.listener_ids
+        if ids.dtype.kind != "U":
             raise UsageError(f"unknown listener id {listener_id}: ids run from {ids[0]} to {ids[-1]} with gaps")
-        return index
+        found = self.dataset.listeners_with_prefix(str(listener_id), limit=3)
+        if len(found) == 1:
+            return int(found[0])
+        if not len(found):
+            raise UsageError(f"no listener id starts with {str(listener_id)[:40]!r}")
+        shown = ", ".join(str(ids[i])[:12] + "…" for i in found[:2]) + (" and more" if len(found) > 2 else "")
+        raise UsageError(f"listener id {str(listener_id)[:40]!r} is ambiguous ({shown}): type more of it")
+
+    def find_listener(self, listener_id: int | str) -> int | str:
+        """The full id of the listener `listener_id` names (a unique prefix on Last.fm-360K)."""
+        return self.dataset.listener_id(self._listener_index(listener_id))
 
     # -- neighbours and checks ----------------------------------------------------------------
     def neighbours(self, artist: str | int, model: str | None = None, k: int = 10) -> Neighbours:
@@ -237,12 +252,30 @@ class Engine:
         return self._space(model).genre_map()
 
     # -- listeners and artists ----------------------------------------------------------------
-    def listener_summary(self, listener_id: int, top: int = 5) -> ListenerSummary:
+    def listener_summary(self, listener_id: int | str, top: int = 5) -> ListenerSummary:
         return self.catalog.listener_summary(self._listener_index(listener_id), top)
 
-    def listener_table(self) -> list[ListenerSummary]:
-        """Every listener with artist count, top genres and top artists (for the picker)."""
-        return [self.catalog.listener_summary(i, top=3) for i in range(self.dataset.n_listeners)]
+    def listener_table(self, prefix: str = "", limit: int | None = None) -> list[ListenerSummary]:
+        """Listeners with artist count, top genres (or profile) and top artists, for the picker:
+        every one, or the first `limit`; with `prefix`, those whose SHA-1 id starts with it."""
+        if prefix:
+            indices = self.dataset.listeners_with_prefix(prefix, limit or self.dataset.n_listeners)
+        else:
+            indices = range(min(limit or self.dataset.n_listeners, self.dataset.n_listeners))
+        return [self.catalog.listener_summary(int(i), top=3) for i in indices]
+
+    @property
+    def has_genres(self) -> bool:
+        """Whether artists have genres (tags); Last.fm-360K has none."""
+        return self.dataset.has_tags
+
+    @property
+    def dataset_kind(self) -> str:
+        return self.dataset.kind
+
+    def context_content(self) -> str:
+        """What the context model reads besides ids on this dataset ("the artists' tags", ...)."""
+        return content_used(self.dataset)
 
     def artist_summary(self, artist_id: int) -> ArtistSummary:
         index = self.dataset.artist_index(artist_id)

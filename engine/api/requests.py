@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.data import synthetic
+from engine.data.dataset import KINDS
+from engine.data.lastfm360k import PLAYS_FILE
 from engine.errors import UsageError
 from engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RANKERS, check_model
 from engine.paths import resolve_data_dir
@@ -15,15 +17,22 @@ MAX_SEEDS = 20
 MODEL_NAMES = tuple(MODELS)
 
 
-def locate_data(data: str | Path | None = None, demo: bool = False) -> Path:
+def locate_data(data: str | Path | None = None, demo: bool = False, kind: str | None = None) -> Path:
     """The dataset directory: the demo data (made on first use), else `data`, else $CRATEDIG_DATA,
-    else the user data dir."""
-    return synthetic.ensure_demo_data() if demo else resolve_data_dir(data)
+    else the user data dir (of `kind`, when given)."""
+    return synthetic.ensure_demo_data() if demo else resolve_data_dir(data, check_kind(kind))
+
+
+def check_kind(kind: str | None) -> str | None:
+    """`kind` if it is a dataset kind cratedig reads (or None: told from the files)."""
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"--dataset must be one of {', '.join(KINDS)}, got {kind!r}")
+    return kind
 
 
 def dataset_present(directory: Path) -> bool:
-    """Whether `directory` looks like it holds the dataset (cheap: no loading)."""
-    return (Path(directory) / "user_artists.dat").is_file()
+    """Whether `directory` looks like it holds a dataset (cheap: no loading)."""
+    return any((Path(directory) / name).is_file() for name in ("user_artists.dat", PLAYS_FILE))
 
 
 def check_seeds(seeds: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from engine.api import Engine, Recommendations, Steering, check_k, output_target, write_output
+from engine.api import NO_GENRES, Engine, Recommendations, Steering, check_k, output_target, short_id, write_output
 from engine.chat import export, intents
 from engine.chat.intents import (BeListener, Copy, Dislike, Evaluate, GenreListener, Help, Intent, Like, MoreLike,
                                  NeighboursOf, OnlyGenre, Popularity, Recommend, Reset, Save, ShowK, Unknown, Why,
@@ -87,7 +87,9 @@ class Conversation:
                 return self._with_suggestions("")
             case NeighboursOf(artist=artist):
                 result = self.engine.neighbours(artist, self.state.retriever)
-                return NeighboursReply(f"Nearest to {result.name} ({result.genre}) in the {result.model} space:",
+                about = f" ({result.genre})" if result.genre else ""
+                note = "" if result.genre or result.nearest_genres else " (no tags in this dataset: no genres)"
+                return NeighboursReply(f"Nearest to {result.name}{about} in the {result.model} space{note}:",
                                        neighbours=result)
             case Why(artist=artist):
                 return self._why(artist)
@@ -96,12 +98,15 @@ class Conversation:
         raise AssertionError(f"no answer for {intent!r}")
 
     # -- state changes ---------------------------------------------------------------------
-    def set_listener(self, listener_id: int) -> Reply:
-        summary = self.engine.listener_summary(listener_id)  # raises UsageError when unknown
+    def set_listener(self, listener_id: int | str) -> Reply:
+        listener_id = self.engine.find_listener(listener_id)  # a unique SHA-1 prefix names one; UsageError
+        summary = self.engine.listener_summary(listener_id)
         self.state = replace(self.state, listener_id=listener_id, liked=(), disliked=())
-        text = (f"You are now listener {listener_id}: {summary.n_artists} artists, mostly "
-                f"{', '.join(summary.top_genres) or 'untagged music'}; top artists "
-                f"{', '.join(summary.top_artists[:3])}.")
+        if summary.profile or isinstance(listener_id, str):  # Last.fm-360K: a profile, no genres
+            about = f"{summary.profile or 'no profile'}; {summary.n_artists} artists"
+        else:
+            about = f"{summary.n_artists} artists, mostly {', '.join(summary.top_genres) or 'untagged music'}"
+        text = f"You are now listener {short_id(listener_id)}: {about}; top artists {', '.join(summary.top_artists[:3])}."
         return self._with_suggestions(text)
 
     def add_liked(self, refs: list[str | int]) -> Reply:
@@ -193,7 +198,8 @@ class Conversation:
     def _dislike(self, phrases: list[str]) -> Reply:
         left_out, unknown = self._leave_out(phrases)
         if not left_out:
-            return ErrorReply("I couldn't find " + ", ".join(repr(u) for u in unknown) + ".")
+            hint = "" if self.engine.has_genres else f" (If you meant a genre: {NO_GENRES}.)"
+            return ErrorReply("I couldn't find " + ", ".join(repr(u) for u in unknown) + "." + hint)
         return self._steered("I'll leave out " + ", ".join(left_out) + ".")
 
     def _more_like(self, artists: list[str], unwanted: list[str]) -> Reply:
@@ -206,6 +212,8 @@ class Conversation:
         return reply
 
     def _only(self, genres: list[str]) -> Reply:
+        if not self.engine.has_genres:
+            return ErrorReply(f"Only {', '.join(genres)}: {NO_GENRES}.")
         known, not_genres = self._split_unwanted(genres)
         if not known:
             return ErrorReply(f"{', '.join(repr(g) for g in genres)} is not a genre I know; try "
@@ -248,4 +256,5 @@ class Conversation:
         if report is None:
             return TextReply("No evaluation yet: run `cratedig eval` (or the Evaluate models command) to "
                              "measure the models on a hold-out split.")
-        return EvaluationReply("Hold-out evaluation (full ranking, train artists excluded):", report=report)
+        return EvaluationReply("Hold-out evaluation (full ranking, train artists excluded; "
+                               f"context used {self.engine.context_content()}):", report=report)

@@ -61,7 +61,7 @@ class Copy(Intent):
 
 @dataclass(frozen=True)
 class BeListener(Intent):
-    listener_id: int
+    listener_id: int | str  # a HetRec number, or (a prefix of) a Last.fm-360K SHA-1
 
 
 @dataclass(frozen=True)
@@ -188,8 +188,8 @@ _FORMS: list[tuple[re.Pattern, Callable[[dict], Intent]]] = [
      lambda g: Copy()),
     (re.compile(r"^(how good are (the )?models|(model )?(sanity )?checks?|eval(uate|uation)?|"
                 r"are the models (any )?good|show (the )?(eval(uation)?|metrics))$", re.I), lambda g: Evaluate()),
-    (re.compile(r"^(?:be|pick|use|switch to|as)?\s*(?:listener|user)\s*#?\s*(?P<id>\d+)$", re.I),
-     lambda g: BeListener(int(g["id"]))),
+    (re.compile(r"^(?:be|pick|use|switch to|as)?\s*(?:listener|user)\s*#?\s*(?P<id>\d+|[0-9a-f]{4,40})…?$", re.I),
+     lambda g: BeListener(int(g["id"]) if g["id"].isdigit() else g["id"].lower())),
     (re.compile(r"^(?:be |simulate )?(?:a|an|some) (?:listener|user|fan|person|someone)"
                 r" (?:who )?(?:likes?|loves?|into|of)\s+(?P<genre>.+)$", re.I),
      lambda g: GenreListener(g["genre"].strip().lower())),

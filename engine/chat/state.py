@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from engine.api import DEFAULT_RETRIEVER, Engine
+from engine.api import DEFAULT_RETRIEVER, Engine, short_id
 
 POPULARITY_WORDS = {-1: "leaning towards less mainstream artists", 0: "any popularity",
                     1: "leaning towards more popular artists"}
@@ -20,7 +20,7 @@ class LikedArtist:
 class ConversationState:
     """Who we recommend for: a real listener, or a simulated one from liked artists."""
 
-    listener_id: int | None = None
+    listener_id: int | str | None = None
     liked: tuple[LikedArtist, ...] = ()
     disliked: tuple[LikedArtist, ...] = ()
     excluded_genres: tuple[str, ...] = ()
@@ -45,10 +45,11 @@ class ConversationState:
             return tuple(found)
 
         listener = payload.get("listener_id")
-        known = listener is not None and engine.dataset.listener_index(int(listener)) is not None
+        index = engine.dataset.listener_index(listener) if isinstance(listener, (int, str)) else None
         popularity = int(payload.get("popularity", 0))
         k = int(payload.get("k", 10))
-        return cls(listener_id=int(listener) if known else None, liked=artists("liked"), disliked=artists("disliked"),
+        return cls(listener_id=None if index is None else engine.dataset.listener_id(index),
+                   liked=artists("liked"), disliked=artists("disliked"),
                    excluded_genres=tuple(str(g) for g in payload.get("excluded_genres", [])),
                    only_genres=tuple(str(g) for g in payload.get("only_genres", [])),
                    popularity=popularity if popularity in (-1, 0, 1) else 0,
@@ -58,7 +59,7 @@ class ConversationState:
     @property
     def who(self) -> str:
         if self.listener_id is not None:
-            return f"listener {self.listener_id}"
+            return f"listener {short_id(self.listener_id)}"
         if self.liked:
             return "a listener who likes " + ", ".join(a.name for a in self.liked[:4]) + (
                 "…" if len(self.liked) > 4 else "")

@@ -20,6 +20,9 @@ from engine.errors import DataError
 PLAUSIBLE_FROM = int(pd.Timestamp("2002-01-01", tz="UTC").timestamp())
 PLAUSIBLE_UNTIL = int(pd.Timestamp("2012-01-01", tz="UTC").timestamp())
 UNKNOWN_TIME = -1
+#: the dataset kinds cratedig reads (`--dataset`), told apart by the files present
+HETREC_2K, LASTFM_360K = "hetrec-2k", "lastfm-360k"
+KINDS = (HETREC_2K, LASTFM_360K)
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -53,6 +56,31 @@ class TagAssignments:
         return len(self.listener)
 
 
+GENDERS = ("", "m", "f")  # code 0: unknown
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """Per listener (aligned with the listener index): what usersha1-profile.tsv says, or unknown."""
+
+    gender: np.ndarray  # int8: 0 unknown, 1 m, 2 f
+    age: np.ndarray  # int16, -1 unknown
+    country: np.ndarray  # int16 index into `countries`, -1 unknown
+    signup: np.ndarray  # int64 unix seconds, -1 unknown
+    countries: np.ndarray  # object array of country names, sorted
+
+    def describe(self, index: int) -> str:
+        """'United Kingdom, 24, f' (unknown parts left out)."""
+        parts = []
+        if self.country[index] >= 0:
+            parts.append(str(self.countries[self.country[index]]))
+        if self.age[index] >= 0:
+            parts.append(str(int(self.age[index])))
+        if self.gender[index]:
+            parts.append(GENDERS[self.gender[index]])
+        return ", ".join(parts)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Everything cratedig knows about listeners, artists, plays, tags and friends."""
@@ -67,6 +95,13 @@ class Dataset:
     friends: np.ndarray  # int32 (n, 2) listener index pairs
     quirks: tuple[tuple[str, str, int], ...] = ()
     source: str = ""
+    kind: str = HETREC_2K
+    profiles: Profiles | None = None  # Last.fm-360K's listener profiles; None for HetRec
+
+    @property
+    def has_tags(self) -> bool:
+        """Whether genres can be told: some artist was tagged (never on Last.fm-360K)."""
+        return len(self.taggings) > 0
 
     @property
     def n_listeners(self) -> int:
@@ -80,9 +115,28 @@ class Dataset:
     def n_tags(self) -> int:
         return len(self.tag_ids)
 
-    def listener_index(self, listener_id: int) -> int | None:
-        """Index of an original listener id, or None when unknown."""
+    def listener_index(self, listener_id: int | str) -> int | None:
+        """Index of an original listener id (a number on HetRec, a SHA-1 string on Last.fm-360K), or
+        None when unknown."""
+        if self.listener_ids.dtype.kind == "U":
+            key = str(listener_id).strip().lower()
+            i = int(np.searchsorted(self.listener_ids, key))
+            return i if i < len(self.listener_ids) and self.listener_ids[i] == key else None
         return _index_of(self.listener_ids, listener_id)
+
+    def listeners_with_prefix(self, prefix: str, limit: int = 10) -> np.ndarray:
+        """Indices of the string listener ids starting with `prefix` (at most `limit`); none on HetRec."""
+        key = str(prefix).strip().lower()
+        if self.listener_ids.dtype.kind != "U" or not key:
+            return np.zeros(0, dtype=np.int64)
+        start = int(np.searchsorted(self.listener_ids, key, side="left"))
+        stop = int(np.searchsorted(self.listener_ids, key + "\uffff", side="left"))
+        return np.arange(start, min(stop, start + limit))
+
+    def listener_id(self, index: int) -> int | str:
+        """The original id of listener `index`, as a Python int or str."""
+        value = self.listener_ids[index]
+        return str(value) if self.listener_ids.dtype.kind == "U" else int(value)
 
     def artist_index(self, artist_id: int) -> int | None:
         """Index of an original artist id, or None when unknown."""
@@ -98,6 +152,10 @@ class Dataset:
             digest.update(np.ascontiguousarray(array).tobytes())
         digest.update("\x00".join(self.artist_names.tolist()).encode("utf-8", "surrogatepass"))
         digest.update("\x00".join(self.tag_names.tolist()).encode("utf-8", "surrogatepass"))
+        if self.profiles is not None:
+            for array in (self.profiles.gender, self.profiles.age, self.profiles.country, self.profiles.signup):
+                digest.update(np.ascontiguousarray(array).tobytes())
+            digest.update("\x00".join(self.profiles.countries.tolist()).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()[:16]
 
     @cached_property
@@ -169,8 +227,22 @@ def _tag_times(taggings: pd.DataFrame, timestamps: pd.DataFrame | None, quirks: 
     return np.where(plausible, seconds, UNKNOWN_TIME).astype(np.int64)
 
 
-def load_dataset(directory: str | Path) -> Dataset:
-    """Load and validate a HetRec Last.FM directory. Raises DataError on a fatal problem."""
+def dataset_kind(directory: Path) -> str:
+    """Which dataset a directory holds, from the files present (HetRec when neither is there, so
+    that the error names HetRec's files)."""
+    from engine.data.lastfm360k import PLAYS_FILE
+
+    try:
+        if (directory / PLAYS_FILE).is_file() and not (directory / readers.PLAYS.name).is_file():
+            return LASTFM_360K
+    except OSError:
+        pass
+    return HETREC_2K
+
+
+def load_dataset(directory: str | Path, kind: str | None = None) -> Dataset:
+    """Load and validate a dataset directory of `kind` (default: told from its files). Raises
+    DataError on a fatal problem."""
     directory = Path(directory)
     try:
         found = directory.is_dir()
@@ -178,6 +250,17 @@ def load_dataset(directory: str | Path) -> Dataset:
         raise DataError(directory, f"cannot open the dataset directory: {exc.strerror or exc}") from None
     if not found:
         raise DataError(directory, "dataset directory not found (run `cratedig fetch` or pass --data DIR)")
+    kind = kind or dataset_kind(directory)
+    if kind == LASTFM_360K:
+        from engine.data.lastfm360k import load_lastfm360k
+
+        return load_lastfm360k(directory)
+    if kind != HETREC_2K:
+        raise DataError(directory, f"unknown dataset kind {kind!r}: expected one of {', '.join(KINDS)}")
+    return _load_hetrec(directory)
+
+
+def _load_hetrec(directory: Path) -> Dataset:
     quirks = QuirkLog()
     tables = {spec.name: readers.read_table(directory, spec, quirks) for spec in readers.ALL_FILES}
 

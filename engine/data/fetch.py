@@ -1,15 +1,21 @@
-"""`cratedig fetch`: download, validate and install the official GroupLens zip, atomically.
+"""`cratedig fetch`: download, validate and install a dataset's official archive, atomically: the
+GroupLens zip of HetRec 2K, or the Last.fm-360K tar.gz (of which only the two data files are
+unpacked).
 
 Safe by construction: only http(s); a size cap on the download and on what it unpacks (in total,
 per file and by compression ratio); a per-read timeout and an overall deadline; nothing at the
 destination is deleted or moved unless it is a dataset folder a fetch made (holding only dataset
-files); temporary files are removed on every exit path, and a killed run's leftovers by the next."""
+files); temporary files are removed on every exit path, and a killed run's leftovers by the next.
+The one exception is Last.fm-360K's download itself (540 MB): an interrupted one is kept beside the
+destination (`.<dest>.partial`) and the next fetch resumes it with an HTTP range request (starting
+over when the server does not do ranges, or when the finished file is not a valid archive)."""
 from __future__ import annotations
 
 import http.client
 import os
 import shutil
 import socket
+import tarfile
 import tempfile
 import threading
 import time
@@ -17,10 +23,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from engine.data.dataset import load_dataset
+from engine.data import lastfm360k
+from engine.data.dataset import HETREC_2K, KINDS, LASTFM_360K, load_dataset
 from engine.data.readers import ALL_FILES
 from engine.errors import CratedigError, FetchError, printable
 from engine.files import alive
@@ -38,12 +46,45 @@ MAX_MEMBER_BYTES = 128 << 20
 MAX_COMPRESSION_RATIO = 100
 DEADLINE_SECONDS = 600.0
 #: what a dataset folder may hold; anything else there means it is not ours to replace
-DATASET_FILES = frozenset({spec.name for spec in ALL_FILES} | {"readme.txt"})
+DATASET_FILES = frozenset({spec.name for spec in ALL_FILES} | {"readme.txt"} | set(lastfm360k.FILES))
 _TEMP_MARK = ".fetch-"
+_PARTIAL = ".partial"
 
 
-def dataset_url() -> str:
-    return os.environ.get("CRATEDIG_DATA_URL") or OFFICIAL_URL
+@dataclass(frozen=True)
+class Archive:
+    """Where a dataset kind's official archive is, how big it may be, and what to unpack from it."""
+
+    kind: str
+    url: str
+    max_bytes: int  # the download
+    max_unpacked: int  # everything unpacked
+    max_member: int  # one file unpacked
+    deadline: float
+    members: frozenset[str]  # base names unpacked
+    required: tuple[str, ...]
+    resumable: bool
+
+
+ARCHIVES = {
+    HETREC_2K: Archive(HETREC_2K, OFFICIAL_URL, MAX_DOWNLOAD_BYTES, MAX_UNPACKED_BYTES, MAX_MEMBER_BYTES,
+                       DEADLINE_SECONDS, frozenset({spec.name for spec in ALL_FILES} | {"readme.txt"}),
+                       tuple(spec.name for spec in ALL_FILES if spec.required), resumable=False),
+    # Òscar Celma's page (the MTG at UPF): 543 MB, unpacking to 1.6 GB of plays and 14 MB of profiles.
+    LASTFM_360K: Archive(LASTFM_360K, "http://mtg.upf.edu/static/datasets/last.fm/lastfm-dataset-360K.tar.gz",
+                         1 << 30, 4 << 30, 3 << 30, 7200.0, frozenset(lastfm360k.FILES),
+                         (lastfm360k.PLAYS_FILE,), resumable=True),
+}
+
+
+def archive_for(kind: str | None) -> Archive:
+    if (kind or HETREC_2K) not in ARCHIVES:
+        raise FetchError(f"unknown dataset {kind!r}: expected one of {', '.join(KINDS)}")
+    return ARCHIVES[kind or HETREC_2K]
+
+
+def dataset_url(kind: str | None = None) -> str:
+    return os.environ.get("CRATEDIG_DATA_URL") or archive_for(kind).url
 
 
 def check_url(url: str) -> str:
@@ -56,22 +97,30 @@ def check_url(url: str) -> str:
     return url
 
 
-def _download(url: str, target: Path, timeout: float, deadline: float, max_bytes: int, progress, cancel) -> None:
+def _download(url: str, target: Path, timeout: float, deadline: float, max_bytes: int, progress, cancel,
+              resume: bool = False) -> None:
+    """`url` into `target`; with `resume`, a `target` already there is continued with a range
+    request (or started over if the server sends the whole file)."""
+    have = target.stat().st_size if resume and target.is_file() else 0
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
     try:
-        response = urllib.request.urlopen(url, timeout=timeout)  # noqa: S310 (scheme checked: http(s))
+        response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 (scheme checked: http(s))
     except urllib.error.HTTPError as exc:
+        if exc.code == 416 and have:  # nothing left to send: the partial file is the whole file
+            return
         raise FetchError(f"download failed: {url} answered HTTP {exc.code} {printable(exc.reason)}") from None
     except (urllib.error.URLError, http.client.HTTPException, socket.timeout, TimeoutError, ValueError,
             OSError) as exc:
         reason = getattr(exc, "reason", None) or type(exc).__name__
         raise FetchError(f"cannot reach {url}: {printable(reason)}") from None
+    appending = have > 0 and response.status == 206
+    done = have if appending else 0
     total = response.headers.get("Content-Length")
-    total = int(total) if total and total.isdigit() else None
+    total = int(total) + done if total and total.isdigit() else None
     if total is not None and total > max_bytes:
         response.close()
         raise FetchError(f"download refused: {url} is {total:,} bytes, more than the {max_bytes:,} allowed")
-    done = 0
-    with response, open(target, "wb") as out:
+    with response, open(target, "ab" if appending else "wb") as out:
         while True:
             if cancel is not None and cancel.is_set():
                 raise FetchError("download cancelled")
@@ -95,21 +144,28 @@ def _download(url: str, target: Path, timeout: float, deadline: float, max_bytes
         raise FetchError(f"download incomplete: got {done} of {total} bytes from {url}")
 
 
-def _safe_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    """Dataset files by base name; refuses absolute paths, `..` anywhere and zip bombs."""
+def _member_name(name: str, wanted: frozenset[str]) -> str | None:
+    """The base name of an archive member if it is one of `wanted` (at most one folder deep);
+    refuses absolute paths, `..` anywhere and drive letters."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
+        raise FetchError(f"archive rejected: unsafe member path {printable(name)!r}")
+    return path.name if len(path.parts) <= 2 and path.name in wanted else None
+
+
+def _safe_members(archive: zipfile.ZipFile, spec: Archive) -> dict[str, zipfile.ZipInfo]:
+    """Dataset files by base name; refuses unsafe paths and zip bombs."""
     members = {}
     for info in archive.infolist():
-        path = PurePosixPath(info.filename.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-            raise FetchError(f"archive rejected: unsafe member path {printable(info.filename)!r}")
-        if not info.is_dir() and len(path.parts) <= 2 and path.name in DATASET_FILES:
-            if info.file_size > MAX_MEMBER_BYTES or info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-                raise FetchError(f"archive rejected: {path.name} would unpack to {info.file_size:,} bytes "
+        name = _member_name(info.filename, spec.members)
+        if not info.is_dir() and name is not None:
+            if info.file_size > spec.max_member or info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+                raise FetchError(f"archive rejected: {name} would unpack to {info.file_size:,} bytes "
                                  f"from {info.compress_size:,} (a zip bomb?)")
-            members[path.name] = info
-    if sum(info.file_size for info in members.values()) > MAX_UNPACKED_BYTES:
+            members[name] = info
+    if sum(info.file_size for info in members.values()) > spec.max_unpacked:
         raise FetchError("archive rejected: it would unpack to more than "
-                         f"{MAX_UNPACKED_BYTES:,} bytes")
+                         f"{spec.max_unpacked:,} bytes")
     return members
 
 
@@ -124,27 +180,58 @@ def _copy_bounded(source, target: Path, limit: int, name: str) -> None:
             out.write(chunk)
 
 
-def _extract(zip_path: Path, into: Path) -> None:
+def _extract(archive_path: Path, into: Path, spec: Archive) -> None:
     try:
-        with zipfile.ZipFile(zip_path) as archive:
-            members = _safe_members(archive)
-            missing = [spec.name for spec in ALL_FILES if spec.required and spec.name not in members]
-            if missing:
-                raise FetchError(f"archive is missing {', '.join(missing)}")
-            for name, info in members.items():
-                with archive.open(info) as src:
-                    _copy_bounded(src, into / name, info.file_size, name)
+        if zipfile.is_zipfile(archive_path):
+            with zipfile.ZipFile(archive_path) as archive:
+                members = _safe_members(archive, spec)
+                _check_required(members, spec)
+                for name, info in members.items():
+                    with archive.open(info) as src:
+                        _copy_bounded(src, into / name, info.file_size, name)
+        elif spec.kind == LASTFM_360K:
+            _extract_tar(archive_path, into, spec)
+        else:
+            raise FetchError("download is not a valid zip archive; try again")
     except zipfile.BadZipFile as exc:
         raise FetchError(f"download is not a valid zip archive ({exc}); try again") from None
+    except tarfile.TarError as exc:
+        raise FetchError(f"download is not a valid tar.gz archive ({exc}); try again") from None
     except (EOFError, OSError, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise FetchError(f"archive is truncated or unreadable ({type(exc).__name__}: {exc}); try again") from None
 
 
-def _check_plausible(directory: Path) -> None:
+def _check_required(members, spec: Archive) -> None:
+    missing = [name for name in spec.required if name not in members]
+    if missing:
+        raise FetchError(f"archive is missing {', '.join(missing)}")
+
+
+def _extract_tar(archive_path: Path, into: Path, spec: Archive) -> None:
+    """The wanted regular files of a (gzipped) tar, read as a stream: its other members (the
+    real archive has a README and a script) are skipped, links and devices never written."""
+    found: dict[str, int] = {}
+    budget = min(spec.max_unpacked, MAX_COMPRESSION_RATIO * max(archive_path.stat().st_size, 1))
+    with tarfile.open(archive_path, mode="r|*") as archive:
+        for info in archive:
+            name = _member_name(info.name, spec.members)
+            if name is None or not info.isreg():
+                continue
+            if info.size > spec.max_member or sum(found.values()) + info.size > budget:
+                raise FetchError(f"archive rejected: {name} would unpack to {info.size:,} bytes (too much)")
+            source = archive.extractfile(info)
+            _copy_bounded(source, into / name, info.size, name)
+            found[name] = info.size
+    _check_required(found, spec)
+
+
+def _check_plausible(directory: Path, spec: Archive) -> None:
     try:
-        data = load_dataset(directory)
+        data = load_dataset(directory, spec.kind)
     except CratedigError as exc:
         raise FetchError(f"downloaded data is invalid: {exc}") from None
+    if spec.kind != HETREC_2K:  # it loaded, with plays: a cut-short archive fails in gzip first
+        return
     if data.n_listeners < MIN_LISTENERS or data.n_artists < MIN_ARTISTS or len(data.plays) < MIN_PLAYS:
         raise FetchError(f"downloaded data is implausibly small ({data.n_listeners} listeners, "
                          f"{data.n_artists} artists, {len(data.plays)} plays)")
@@ -200,26 +287,37 @@ def _swap_into_place(fresh: Path, dest: Path, work: Path) -> None:
 
 def fetch_dataset(dest: Path | None = None, url: str | None = None, timeout: float = 30.0,
                   progress: Callable[[DownloadProgress], None] | None = None,
-                  cancel: threading.Event | None = None, deadline: float = DEADLINE_SECONDS,
-                  max_bytes: int = MAX_DOWNLOAD_BYTES) -> Path:
-    """Download the zip to a temp folder beside `dest`, validate, extract, check it loads, then swap
-    it into `dest`. On any failure nothing at `dest` changes and the temp folder is removed."""
-    dest = check_destination(dest if dest is not None else default_data_dir())
-    url = check_url(url or dataset_url())
+                  cancel: threading.Event | None = None, deadline: float | None = None,
+                  max_bytes: int | None = None, kind: str | None = None) -> Path:
+    """Download `kind`'s archive (default HetRec) to a temp folder beside `dest`, validate, extract,
+    check it loads, then swap it into `dest`. On any failure nothing at `dest` changes and the temp
+    folder is removed (a resumable download is kept for the next try; see the module docstring)."""
+    spec = archive_for(kind)
+    dest = check_destination(dest if dest is not None else default_data_dir(spec.kind))
+    url = check_url(url or dataset_url(spec.kind))
+    deadline = spec.deadline if deadline is None else deadline
+    max_bytes = spec.max_bytes if max_bytes is None else max_bytes
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         _clean_leftovers(dest.parent, dest.name)
         work = Path(tempfile.mkdtemp(prefix=f".{dest.name}{_TEMP_MARK}{os.getpid()}-", dir=dest.parent))
     except OSError as exc:
         raise FetchError(f"cannot write beside {dest}: {exc.strerror or exc}") from None
+    partial = dest.parent / f".{dest.name}{_PARTIAL}"
+    download = partial if spec.resumable else work / "download.zip"
     try:
-        zip_path = work / "download.zip"
-        _download(url, zip_path, timeout, time.monotonic() + deadline, max_bytes, progress, cancel)
+        _download(url, download, timeout, time.monotonic() + deadline, max_bytes, progress, cancel,
+                  resume=spec.resumable)
         extracted = work / "data"
         extracted.mkdir()
-        _extract(zip_path, extracted)
-        _check_plausible(extracted)
+        try:
+            _extract(download, extracted, spec)
+            _check_plausible(extracted, spec)
+        except FetchError:
+            download.unlink(missing_ok=True)  # a bad archive is not resumed: the next try starts over
+            raise
         _swap_into_place(extracted, dest, work)
+        download.unlink(missing_ok=True)
     except OSError as exc:
         raise FetchError(f"cannot install the dataset at {dest}: {exc.strerror or exc}") from None
     finally:

@@ -53,11 +53,8 @@ def _artist_names(n: int, rng: np.random.Generator) -> list[str]:
     return names.tolist()
 
 
-def generate(dest: Path | str, spec: SyntheticSpec = SyntheticSpec()) -> Path:
-    """Write artists.dat, tags.dat, user_artists.dat, user_taggedartists.dat, user_friends.dat."""
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(spec.seed)
+def simulate_plays(spec: SyntheticSpec, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+    """Plays (userID from 2, artistID from 1, weight) and each artist's genre index."""
     n_genres = min(spec.genres, len(GENRES))
 
     # Artists: a genre each, Zipf-like popularity.
@@ -100,6 +97,17 @@ def generate(dest: Path | str, spec: SyntheticSpec = SyntheticSpec()) -> Path:
     plays = pd.DataFrame({"userID": listener + 2, "artistID": artist + 1})
     plays = plays.drop_duplicates(["userID", "artistID"])
     plays["weight"] = np.maximum(1, rng.lognormal(5.6, 1.4, len(plays))).astype(np.int64)
+
+    return plays, artist_genre
+
+
+def generate(dest: Path | str, spec: SyntheticSpec = SyntheticSpec()) -> Path:
+    """Write artists.dat, tags.dat, user_artists.dat, user_taggedartists.dat, user_friends.dat."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(spec.seed)
+    n_genres = min(spec.genres, len(GENRES))
+    plays, artist_genre = simulate_plays(spec, rng)
 
     # Tags: the artist's genre tag, sometimes a mood tag too, with plausible dates.
     tag_names = list(GENRES[:n_genres]) + list(MOODS)
@@ -151,9 +159,11 @@ def generate(dest: Path | str, spec: SyntheticSpec = SyntheticSpec()) -> Path:
 LIMITS = {"listeners": (2, 2_000_000), "artists": (10, 1_000_000), "genres": (1, len(GENRES)), "seed": (0, 2**32 - 1)}
 
 
-def write_synthetic(dest: str | Path, listeners: int, artists: int, genres: int, seed: int) -> Path:
-    """A synthetic dataset in the HetRec format in a new (or empty) folder `dest`; UsageError for
-    sizes out of LIMITS or a destination that holds anything."""
+def write_synthetic(dest: str | Path, listeners: int, artists: int, genres: int, seed: int,
+                    kind: str = "hetrec-2k") -> Path:
+    """A synthetic dataset in the format of `kind` (HetRec's files, or Last.fm-360K's with its quirks
+    at a low rate) in a new (or empty) folder `dest`; UsageError for sizes out of LIMITS or a
+    destination that holds anything."""
     for name, value in (("listeners", listeners), ("artists", artists), ("genres", genres), ("seed", seed)):
         low, high = LIMITS[name]
         if not low <= value <= high:
@@ -163,7 +173,7 @@ def write_synthetic(dest: str | Path, listeners: int, artists: int, genres: int,
         if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
             raise UsageError(f"{dest} already exists and is not an empty folder; choose a new one")
         spec = SyntheticSpec(listeners=listeners, artists=artists, genres=genres, seed=seed)
-        return generate_into_new(dest, spec)
+        return generate_into_new(dest, spec, kind)
     except OSError as exc:
         raise UsageError(f"cannot write the synthetic dataset to {dest}: {exc.strerror or exc}") from None
 
@@ -171,13 +181,19 @@ def write_synthetic(dest: str | Path, listeners: int, artists: int, genres: int,
 DEMO_SPEC = SyntheticSpec(listeners=400, artists=2000, genres=16, seed=7)
 
 
-def generate_into_new(dest: Path, spec: SyntheticSpec) -> Path:
-    """`generate` into a temp folder beside `dest`, then rename it to `dest` (absent or an empty
-    folder): a crash leaves no half-written dataset, and nothing already there is touched."""
+def generate_into_new(dest: Path, spec: SyntheticSpec, kind: str = "hetrec-2k") -> Path:
+    """`generate` (or its Last.fm-360K twin) into a temp folder beside `dest`, then rename it to
+    `dest` (absent or an empty folder): a crash leaves no half-written dataset, and nothing already
+    there is touched."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
-        generate(work, spec)
+        if kind == "lastfm-360k":
+            from engine.data.synthetic360k import generate_lastfm360k
+
+            generate_lastfm360k(work, spec)
+        else:
+            generate(work, spec)
         if dest.is_dir():
             dest.rmdir()  # empty, else OSError: the caller said it must be
         os.replace(work, dest)

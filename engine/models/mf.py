@@ -15,6 +15,10 @@ class MatrixFactorizationModel(FactorModel):
         """The artists' content bag the artist vectors also read (see keras.mf); none for mf."""
         return None
 
+    def _listener_content(self, dataset):
+        """The listeners' content bag (profile tokens) their vectors also read; none for mf."""
+        return None
+
     def _start(self, upstream) -> tuple[np.ndarray, np.ndarray] | None:
         """Listener and artist tables to start from instead of random ones; none for mf."""
         return None
@@ -31,11 +35,12 @@ class MatrixFactorizationModel(FactorModel):
         model, self.losses = fit(
             self.name, lambda: MatrixFactorization(dataset.n_listeners, dataset.n_artists, p["dim"], p["l2"],
                                                    p["gravity"], content=content,
-                                                   content_l2=p.get("content_l2", 0.0), start=start),
+                                                   content_l2=p.get("content_l2", 0.0), start=start,
+                                                   listener_content=self._listener_content(dataset)),
             features, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
             seed=p.get("seed", 0), progress=progress, strategy=strategy)
         self.keras_model = model  # kept for checks in this process; never saved
-        self.users = model.listener_embedding.embeddings.numpy()
+        self.users = model.listener_table().numpy()
         self.artists = model.artist_table().numpy()
         self.fold_in_regulariser = np.array(self._regulariser(len(features["artist"]), p), np.float32)
 

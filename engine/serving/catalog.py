@@ -25,6 +25,8 @@ WHOLE_PHRASE_SCORE = 95
 FAMILY_TAGS = 3
 #: a word counts as a genre when at least this many artists have it as their top tag
 GENRE_ARTISTS = 5
+NO_GENRES = ("this dataset has no tags, so there are no genres to go by "
+             "(neighbours are the models' embedding neighbours only)")
 _AND = re.compile(r"\s+(?:and|&|n)\s+", re.IGNORECASE)
 
 
@@ -49,7 +51,16 @@ class Catalog:
 
     @cached_property
     def genres(self) -> np.ndarray:
+        """Each artist's genre; "" for every artist when the dataset has no tags (Last.fm-360K):
+        front ends leave a genre column out when no row has one."""
+        if not self.dataset.has_tags:
+            return np.full(self.dataset.n_artists, "", dtype=object)
         return artist_genres(self.dataset)
+
+    def check_genres(self) -> None:
+        """A UsageError saying so when this dataset has no genres to steer by."""
+        if not self.dataset.has_tags:
+            raise UsageError(NO_GENRES)
 
     @cached_property
     def popularity(self) -> np.ndarray:
@@ -113,6 +124,7 @@ class Catalog:
     def genre_family(self, word: str) -> np.ndarray:
         """Artists whose tag profile marks them as `word`: one of their FAMILY_TAGS most applied tags
         holds it as a word ("rock" -> rock, classic rock, indie rock, punk rock; not rockabilly)."""
+        self.check_genres()
         words = normalise(word).split()
         if not words:
             return np.zeros(self.dataset.n_artists, dtype=bool)
@@ -140,16 +152,17 @@ class Catalog:
     @cached_property
     def _genre_keys(self) -> set[str]:
         names, counts = np.unique(self.genres.astype(str), return_counts=True)
-        return {normalise(n) for n, c in zip(names, counts) if c >= GENRE_ARTISTS and n != NO_TAGS}
+        return {normalise(n) for n, c in zip(names, counts) if c >= GENRE_ARTISTS and n not in (NO_TAGS, "")}
 
     def genre_names(self) -> list[str]:
         """Genres that at least one artist has, most common first."""
         names, counts = np.unique(self.genres.astype(str), return_counts=True)
         order = np.argsort(-counts, kind="stable")
-        return [str(names[i]) for i in order if names[i] != NO_TAGS]
+        return [str(names[i]) for i in order if names[i] not in (NO_TAGS, "")]
 
     def genre_seed(self, genre: str, n: int = 8) -> tuple[str, list[int]]:
         """The genre best matching `genre` and the Last.FM ids of its n most played artists."""
+        self.check_genres()
         known = self.genre_names()
         match = process.extractOne(genre, known, processor=normalise, score_cutoff=70)
         if match is None:
@@ -167,9 +180,11 @@ class Catalog:
         for g in self.genres[artists]:
             if g != NO_TAGS:
                 counts[g] = counts.get(g, 0) + 1
-        return ListenerSummary(int(self.dataset.listener_ids[index]), len(artists),
+        profiles = self.dataset.profiles
+        return ListenerSummary(self.dataset.listener_id(index), len(artists),
                                [self.name(a) for a in artists[:top]],
-                               sorted(counts, key=lambda g: -counts[g])[:3])
+                               sorted(counts, key=lambda g: -counts[g])[:3],
+                               "" if profiles is None else profiles.describe(index))
 
     def artist_summary(self, index: int, top_listeners: int = 5) -> ArtistSummary:
         """Listeners, plays, tags and the listeners who play it most."""
@@ -179,5 +194,5 @@ class Catalog:
         order = np.argsort(-weights, kind="stable")[:top_listeners]
         return ArtistSummary(self.artist_id(index), self.name(index), str(self.genres[index]), int(mask.sum()),
                              int(weights.sum()), self.artist_tags(index),
-                             [(int(self.dataset.listener_ids[listeners[i]]), int(weights[i])) for i in order],
+                             [(self.dataset.listener_id(listeners[i]), int(weights[i])) for i in order],
                              self.url(index))

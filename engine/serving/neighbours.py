@@ -32,7 +32,7 @@ class ModelSpace:
         names, inverse = np.unique(self.catalog.genres.astype(str), return_inverse=True)
         sums = np.zeros((len(names), self.unit.shape[1]))
         np.add.at(sums, inverse, self.unit)
-        keep = names != NO_TAGS
+        keep = (names != NO_TAGS) & (names != "")
         return names[keep], unit_rows(sums[keep])
 
     def nearest(self, artist: int, k: int) -> dict[str, list[Neighbour]]:
@@ -45,7 +45,7 @@ class ModelSpace:
             scores[0, artist] = -np.inf
             top = top_k(scores, min(k, len(self.unit) - 1))[0]  # never the artist itself
             lists[measure] = [Neighbour(self.catalog.artist_id(j), self.catalog.name(j), str(genres[j]),
-                                        float(scores[0, j]), genres[j] == genres[artist],
+                                        float(scores[0, j]), bool(genres[j]) and genres[j] == genres[artist],
                                         self.catalog.url(j)) for j in top]
         return lists
 

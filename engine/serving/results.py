@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def short_id(listener_id: int | str) -> str:
+    """A listener id as shown: a HetRec number whole, a Last.fm-360K SHA-1 as its first 8 characters
+    and an ellipsis (any unique prefix is accepted back)."""
+    text = str(listener_id)
+    return text[:8] + "…" if isinstance(listener_id, str) and len(text) > 12 else text
+
+
 @dataclass(frozen=True)
 class ArtistHit:
     """An artist a name or id resolved to; `score` is the search score (0..100, plus at most 1 for
@@ -90,10 +97,11 @@ class Neighbours:
 
 @dataclass(frozen=True)
 class ListenerSummary:
-    listener_id: int
+    listener_id: int | str  # a number on HetRec, a SHA-1 string on Last.fm-360K
     n_artists: int
     top_artists: list[str]
     top_genres: list[str]
+    profile: str = ""  # "United Kingdom, 24, f" on Last.fm-360K
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,8 @@ class DatasetSummary:
     tag_assignments: int
     friend_pairs: int
     quirks: tuple[tuple[str, str, int], ...]  # (quirk, file, count)
+    kind: str = "hetrec-2k"
+    profiles: int = 0  # listeners with a known profile (Last.fm-360K)
 
 
 @dataclass(frozen=True)

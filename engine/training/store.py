@@ -98,6 +98,8 @@ class ModelStore:
                 model_class(name).check_trainable(self.dataset)
         if cluster is not None:
             strategy = cluster_strategy(cluster)
+            if notice:
+                notice(f"all {cluster.size} tasks of the cluster joined: training")
         trained: list[tuple[str, Recommender, dict[str, Any]]] = []  # under a cluster, saved at the end
 
         def obtain(name: str) -> Recommender:

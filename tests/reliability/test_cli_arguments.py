@@ -13,7 +13,7 @@ from tests.reliability.conftest import assert_one_line_error
     (["recommend", "--listener", "2", "--k", "1e3"], "K must be a whole number"),
     (["recommend", "--listener", "2", "--k", "nan"], "K must be a whole number"),
     (["recommend", "--listener", "2", "--k", str(2**70)], "K must be between 1 and 1000"),
-    (["recommend", "--listener", "two"], "invalid int value"),
+    (["recommend", "--listener", "two"], "invalid listener id 'two'"),
     (["recommend", "--listener", "2", "--model", "svd"], "unknown model 'svd'"),
     (["recommend", "--listener", "2", "--model", "[/]"], "unknown model '[/]'"),
     (["recommend", "--listener", "2", "--retriever", "mf", "--model", "mf"], "--retriever only goes with"),

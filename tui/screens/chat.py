@@ -119,7 +119,7 @@ class ChatScreen(Screen):
         engine = self.engine
         summary = engine.summary()
         self.query_one(PromptInput).set_search(lambda text: engine.search(text, 1))
-        self.set_status(f"{summary.listeners:,} listeners · {summary.artists:,} artists · "
+        self.set_status(f"{summary.kind} · {summary.listeners:,} listeners · {summary.artists:,} artists · "
                         f"{summary.plays:,} plays · models ready")
         self.refresh_state()
         if not self.session_started:  # once, after the welcome: the restored conversation follows it

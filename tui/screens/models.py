@@ -8,6 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
+from tui.text import plain
 from tui.widgets.replies import EvaluationTable, SeedsTable
 
 class ModelsScreen(ModalScreen[str | None]):
@@ -22,6 +23,7 @@ class ModelsScreen(ModalScreen[str | None]):
         report = self.engine.evaluation_report()
         with Vertical(id="models"):
             yield Static("Model sanity checks — e: evaluate · t: retrain · Esc: back", classes="title")
+            yield Static(plain(f"dataset {self.engine.dataset_kind} · context used {self.engine.context_content()}"))
             with TabbedContent():
                 with TabPane("Evaluation", id="tab-eval"):
                     if report:

@@ -18,17 +18,18 @@ class SetupScreen(ModalScreen[str | None]):
 
     BINDINGS = [("escape", "cancel", "Cancel")]
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, kind: str | None = None):
         super().__init__()
-        self.directory = directory
+        self.directory, self.kind = directory, kind  # kind: `--dataset` (None: HetRec)
         self.cancel_event = threading.Event()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="setup"):
             yield Static("No Last.FM dataset found", classes="title")
-            yield Static(f"Looked in {self.directory}. Download the HetRec 2011 Last.FM 2K dataset "
-                         "from GroupLens (2.5 MB), or open a synthetic demo dataset that needs no "
-                         "download. You can also quit and run `cratedig --data DIR`.", markup=False)
+            what = ("the Last.fm-360K dataset (543 MB; an interrupted download resumes)" if self.kind == "lastfm-360k"
+                    else "the HetRec 2011 Last.FM 2K dataset from GroupLens (2.5 MB)")
+            yield Static(f"Looked in {self.directory}. Download {what}, or open a synthetic demo dataset "
+                         "that needs no download. You can also quit and run `cratedig --data DIR`.", markup=False)
             yield ProgressBar(id="download-progress", show_eta=True)
             yield Static("", id="setup-status", markup=False)
             with Horizontal(classes="buttons"):
@@ -61,7 +62,7 @@ class SetupScreen(ModalScreen[str | None]):
             self.app.call_from_thread(self.query_one(ProgressBar).update, total=p.total_bytes, progress=p.done_bytes)
 
         try:
-            dest = fetch_dataset(self.directory, progress=progress, cancel=self.cancel_event)
+            dest = fetch_dataset(self.directory, progress=progress, cancel=self.cancel_event, kind=self.kind)
         except CratedigError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return

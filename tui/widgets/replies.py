@@ -108,7 +108,8 @@ class SuggestionsTable(ArtistTable):
                    drop_order=1),
             Column("artist", [linked(s.name, s.url) for s in rows], flexible=True, minimum=10),
             Column("reason", [plain(s.reason) for s in rows], flexible=True, minimum=12, drop_order=3),
-            Column("genre", [plain(s.genre) for s in rows], flexible=True, minimum=6, drop_order=4),
+        ] + ([Column("genre", [plain(s.genre) for s in rows], flexible=True, minimum=6, drop_order=4)]
+             if any(s.genre for s in rows) else []) + [  # no tags in the dataset: no genre column
             Column("ranking", [number(s.ranking_score) for s in rows], drop_order=5),
             Column("retrieval", [number(s.retrieval_score) for s in rows], drop_order=2),
         ] + [Column(m, [number(s.model_scores[m]) for s in rows]) for m in models]  # asked for: never dropped
@@ -137,6 +138,8 @@ class NeighboursTable(ArtistTable):
             Column("dot", [linked(f"{d.name} ({d.score:.2f})", d.url) for _, d in pairs], flexible=True, minimum=12),
             Column("genre ", [plain(d.genre) for _, d in pairs], flexible=True, minimum=6, drop_order=3),
         ]
+        if not any(c.genre or d.genre for c, d in pairs):  # no tags in the dataset: no genre columns
+            columns = [c for c in columns if c.label not in ("genre", "", "genre ")]
         return columns, [str(c.artist_id) for c, _ in pairs]
 
 

@@ -1,4 +1,5 @@
-"""The artist side of the `context` model: every artist's tag text as a bag of tokens."""
+"""The content of the `context` model as bags of tokens: every artist's tag text (or name), and on
+Last.fm-360K every listener's profile."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,3 +21,14 @@ def artist_token_bag(artist_texts: np.ndarray, max_tokens: int, vocabulary_size:
     bag = tf.SparseTensor(np.stack([rows, ids[rows, cols]], axis=1).astype(np.int64),
                           (1.0 / counts[rows]).astype(np.float32), (len(ids), len(vectorize.get_vocabulary())))
     return tf.sparse.reorder(bag)  # a token twice in one artist's text stays two entries: they add up
+
+
+def token_bag(tokens: np.ndarray) -> tf.SparseTensor:
+    """Rows of token ids (-1: none) as a row-normalised sparse (rows, max id + 1) bag."""
+    rows, cols = np.nonzero(tokens >= 0)
+    ids = tokens[rows, cols]
+    counts = np.bincount(rows, minlength=len(tokens)).astype(np.float32)
+    width = int(tokens.max()) + 1 if tokens.size and tokens.max() >= 0 else 1
+    bag = tf.SparseTensor(np.stack([rows, ids], axis=1).astype(np.int64), (1.0 / counts[rows]).astype(np.float32),
+                          (len(tokens), width))
+    return tf.sparse.reorder(bag)

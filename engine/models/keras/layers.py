@@ -9,23 +9,26 @@ from engine.models.keras.runtime import tf
 class HistoryPooling(tf.keras.layers.Layer):
     """A listener as the weighted sum of vectors of the artists they play (Covington et al. 2016).
 
-    Every batch holds most listeners, so all listeners are pooled with one sparse matmul and the
-    batch's rows gathered. `target` removes the target artist's own contribution during
-    training, so a listener's history never contains the answer the model is asked to predict."""
+    Only the batch's listeners are pooled: their history rows are gathered from a ragged table
+    (one row per listener) and summed per listener, so a step costs the batch's history, not every
+    listener's (at Last.fm-360K size, 17 M rows a step). `target` removes the target artist's own
+    contribution during training, so a listener's history never contains the answer the model is
+    asked to predict."""
 
     def __init__(self, history_artists: np.ndarray, history_weights: np.ndarray,
                  row_lengths: np.ndarray, **kwargs):
         super().__init__(**kwargs)
-        rows = np.repeat(np.arange(len(row_lengths)), row_lengths)
-        n_artists = int(history_artists.max()) + 1 if len(history_artists) else 1
-        self.n_columns = n_artists
-        self.matrix = tf.sparse.reorder(tf.SparseTensor(
-            np.stack([rows, history_artists], axis=1).astype(np.int64),
-            history_weights.astype(np.float32), (len(row_lengths), n_artists)))
+        splits = np.concatenate([[0], np.cumsum(row_lengths)]).astype(np.int64)
+        self.artists = tf.RaggedTensor.from_row_splits(history_artists.astype(np.int64), splits)
+        self.history_weights = tf.RaggedTensor.from_row_splits(history_weights.astype(np.float32), splits)
 
     def call(self, listener, artist_vectors, target=None, target_weight=None):
-        pooled = tf.sparse.sparse_dense_matmul(self.matrix, artist_vectors[:self.n_columns])
-        pooled = tf.gather(pooled, listener)
+        unique, position = tf.unique(tf.cast(listener, tf.int64))
+        artists = tf.gather(self.artists, unique)
+        weights = tf.gather(self.history_weights, unique)
+        vectors = tf.gather(artist_vectors, artists.flat_values) * tf.expand_dims(weights.flat_values, 1)
+        pooled = tf.math.unsorted_segment_sum(vectors, artists.value_rowids(), tf.shape(unique)[0])
+        pooled = tf.gather(pooled, position)
         if target is not None:
             pooled -= tf.gather(artist_vectors, target) * tf.expand_dims(target_weight, 1)
         return pooled

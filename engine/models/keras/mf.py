@@ -6,7 +6,9 @@ The gravity term is the mean squared score over *all* cells, pulling unobserved 
 
 With `content` (a row-normalised (n_artists, vocabulary) bag of tag tokens, B), an artist's vector
 is its id embedding plus the mean embedding of its tag tokens: V = E + B T. Artists that share tags
-share part of their vector, so one with few listeners borrows from well-known ones.
+share part of their vector, so one with few listeners borrows from well-known ones. With
+`listener_content` (a bag of profile tokens, P: country, age band, gender) a listener's vector is
+likewise U = I + P S.
 
 `start` (listener and artist tables of a trained model of the same size) replaces the random
 initialisation: a model that adds to mf can begin where mf ended."""
@@ -21,7 +23,8 @@ from engine.models.keras.runtime import tf, tfrs
 class MatrixFactorization(tfrs.Model):
     def __init__(self, n_listeners: int, n_artists: int, dim: int, l2: float, gravity: float,
                  init_stddev: float = 0.05, content: tf.SparseTensor | None = None, content_l2: float = 0.0,
-                 start: tuple[np.ndarray, np.ndarray] | None = None):
+                 start: tuple[np.ndarray, np.ndarray] | None = None,
+                 listener_content: tf.SparseTensor | None = None):
         super().__init__()
         def init(table: int):  # a fresh initializer per table: a shared one draws the same values twice
             if start is not None:
@@ -37,6 +40,11 @@ class MatrixFactorization(tfrs.Model):
             self.token_embedding = tf.keras.layers.Embedding(
                 int(content.dense_shape[1]), dim, embeddings_initializer=tf.keras.initializers.Zeros())
             self.token_embedding.build((None,))
+        self.listener_content = listener_content
+        if listener_content is not None:  # profile tokens start at zero too
+            self.profile_embedding = tf.keras.layers.Embedding(
+                int(listener_content.dense_shape[1]), dim, embeddings_initializer=tf.keras.initializers.Zeros())
+            self.profile_embedding.build((None,))
         self.n_listeners, self.n_artists = float(n_listeners), float(n_artists)
         self.l2, self.gravity, self.content_l2 = l2, gravity, content_l2
 
@@ -47,16 +55,26 @@ class MatrixFactorization(tfrs.Model):
             return ids
         return ids + tf.sparse.sparse_dense_matmul(self.content, self.token_embedding.embeddings)
 
+    def listener_table(self) -> tf.Tensor:
+        """U: every listener's vector (its id embedding, plus its profile tokens' mean embedding)."""
+        ids = self.listener_embedding.embeddings
+        if self.listener_content is None:
+            return ids
+        return ids + tf.sparse.sparse_dense_matmul(self.listener_content, self.profile_embedding.embeddings)
+
     def compute_loss(self, features, training=False):
-        U, V, E = self.listener_embedding.embeddings, self.artist_table(), self.artist_embedding.embeddings
+        U, V, E = self.listener_table(), self.artist_table(), self.artist_embedding.embeddings
+        I = self.listener_embedding.embeddings
         u = tf.gather(U, features["listener"])
         v = tf.gather(V, features["artist"])
         # the mean over the global batch, this replica's part of it (see keras.fit)
         observed = tf.reduce_sum(features["row_weight"] * tf.square(features["target"] - tf.reduce_sum(u * v, axis=1)))
-        l2 = self.l2 * (tf.reduce_sum(U * U) / self.n_listeners + tf.reduce_sum(E * E) / self.n_artists)
-        if self.content is not None:
-            T = self.token_embedding.embeddings
-            l2 += self.content_l2 * tf.reduce_sum(T * T) / float(T.shape[0])
+        l2 = self.l2 * (tf.reduce_sum(I * I) / self.n_listeners + tf.reduce_sum(E * E) / self.n_artists)
+        for tokens, present in ((getattr(self, "token_embedding", None), self.content is not None),
+                                (getattr(self, "profile_embedding", None), self.listener_content is not None)):
+            if present:
+                T = tokens.embeddings
+                l2 += self.content_l2 * tf.reduce_sum(T * T) / float(T.shape[0])
         gram = tf.reduce_sum(tf.matmul(U, U, transpose_a=True) * tf.matmul(V, V, transpose_a=True))
         gravity = self.gravity * gram / (self.n_listeners * self.n_artists)
         return observed + replica_share(l2 + gravity)

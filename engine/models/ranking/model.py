@@ -25,7 +25,7 @@ class RankingModel(Ranker):
     name = "ranking"
     defaults = dict(dim=8, hidden=(32, 16), epochs=5, batch_size=2048, learning_rate=0.003,
                     candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50, newcomer_liked=5,
-                    pseudo_splits=2, max_listeners=20_000)
+                    pseudo_splits=2, max_listeners=3_000)
     #: the retrieval model whose scores the ranker reads; a probe copy of it is trained too
     requires = ("mf",)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -162,22 +164,58 @@ def test_a_peer_that_never_comes_is_exit_2_in_bounded_time(small_data_dir, tmp_p
     assert _cache_files(tmp_path / "cache") == []
 
 
+def _stderr_lines(process: subprocess.Popen) -> queue.Queue:
+    """The process's stderr, line by line, read on a thread (so the test can wait for one line)."""
+    lines: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        for line in process.stderr:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+def _wait_for_line(lines: queue.Queue, needle: str, seconds: float) -> list[str]:
+    seen: list[str] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if line is None:
+            break
+        seen.append(line)
+        if needle in line:
+            return seen
+    raise AssertionError(f"no line with {needle!r} within {seconds:g} s; stderr so far: {''.join(seen)[-2000:]}")
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_training_stops_the_chief_with_exit_2_and_no_cache(small_data_dir, tmp_path):
     ports = _free_ports(2)
-    workers = [_worker(["train", "--models", "ranking", "--data", small_data_dir], i, ports, tmp_path / f"w{i}")
-               for i in range(2)]
+    # a short startup bound too, so even a slow machine cannot turn a kill during startup into a long wait
+    workers = [_worker(["train", "--models", "ranking", "--data", small_data_dir], i, ports, tmp_path / f"w{i}",
+                       CRATEDIG_CLUSTER_TIMEOUT="30") for i in range(2)]
     try:
-        time.sleep(8)  # TensorFlow started and training (mf, then the ranker: ~20 s in all here)
+        chief = _stderr_lines(workers[0])
+        seen = _wait_for_line(chief, "tasks of the cluster joined: training", 180)
+        time.sleep(2)  # into the first steps (mf, then the ranker: ~20 s in all here)
         assert workers[0].poll() is None, "the chief finished before the other worker was killed"
         workers[1].kill()
         killed = time.monotonic()
-        _, err = workers[0].communicate(timeout=120)
+        workers[0].wait(timeout=120)
+        elapsed = time.monotonic() - killed
+        while (line := chief.get(timeout=10)) is not None:
+            seen.append(line)
     finally:
         for w in workers:
             w.kill()
+    err = "".join(seen)
     assert workers[0].returncode == 2, err[-3000:]
-    assert time.monotonic() - killed < 60
+    assert elapsed < 60
     last = err.strip().splitlines()[-1]
     assert last.startswith("cratedig: error: "), err[-3000:]
     assert "Traceback" not in err
