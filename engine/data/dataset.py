@@ -251,10 +251,11 @@ def load_dataset(directory: str | Path, kind: str | None = None) -> Dataset:
     if not found:
         raise DataError(directory, "dataset directory not found (run `cratedig fetch` or pass --data DIR)")
     kind = kind or dataset_kind(directory)
-    if kind == LASTFM_360K:
-        from engine.data.lastfm360k import load_lastfm360k
+    if kind == LASTFM_360K:  # minutes to parse at full size: read from its parsed copy when it has one
+        from engine.data.lastfm360k import FILES, load_lastfm360k
+        from engine.data.parsed import load_with_parsed_copy
 
-        return load_lastfm360k(directory)
+        return load_with_parsed_copy(directory, FILES, load_lastfm360k)
     if kind != HETREC_2K:
         raise DataError(directory, f"unknown dataset kind {kind!r}: expected one of {', '.join(KINDS)}")
     return _load_hetrec(directory)
