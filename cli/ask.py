@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict
 
 from cli.commands import load_models, open_engine
-from cli.output import without_genres, out, plain, say, table
+from cli.output import out, plain_lines, say, table, without_genres
 from engine.chat.conversation import Conversation
 from engine.chat.replies import CopyReply, EvaluationReply, NeighboursReply, Reply, SuggestionsReply
 from engine.chat.session import load_session, save_session
@@ -60,7 +60,7 @@ def as_json(reply: Reply) -> dict:
 
 
 def show(reply: Reply) -> None:
-    out.print(plain(reply.text))
+    out.print(plain_lines(reply.text))
     match reply:
         case SuggestionsReply(recommendations=found):
             rows = [(s.rank_after, s.name, s.genre, s.reason) for s in found.suggestions]
@@ -69,4 +69,4 @@ def show(reply: Reply) -> None:
             rows = [(i, c.name, c.genre, d.name, d.genre) for i, (c, d) in enumerate(zip(found.cosine, found.dot), start=1)]
             out.print(table("", *without_genres(("#", "cosine", "genre", "dot", "genre "), rows), right=("#",)))
         case CopyReply(clipboard=text):
-            out.print(plain(text))
+            out.print(plain_lines(text))

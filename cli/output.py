@@ -30,6 +30,12 @@ def plain(value: object) -> Text:
     return Text(printable(str(value)))
 
 
+def plain_lines(value: object) -> Text:
+    """Like `plain`, for text of several lines (a chat reply): its line breaks kept, every other
+    control character made visible."""
+    return Text("\n".join(printable(line) for line in str(value).split("\n")))
+
+
 def table(title: str, columns: list[str] | tuple[str, ...], rows, right: tuple[str, ...] = ()) -> Table:
     """A rich table whose title and cells are all plain text; `right` names right-aligned columns."""
     result = Table(title=plain(title))

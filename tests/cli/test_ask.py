@@ -54,3 +54,11 @@ def test_session_continues_the_saved_conversation_and_saves_it(ask, small_engine
     assert json.loads(out.splitlines()[0])["kind"] == "suggestions"
     code, _, _ = ask("--format", "json", "recommend")  # no --session: nobody to recommend for
     assert code == 2
+
+
+def test_a_reply_of_several_lines_prints_them_as_lines_with_control_characters_shown(ask):
+    code, out, _ = ask("blorp \x1b[31m zzz")  # not understood: the reply lists what is
+    assert code == 2
+    lines = out.splitlines()
+    assert "\\n" not in out and len(lines) > 5  # the help's line breaks are line breaks
+    assert "\x1b" not in out and "blorp" in lines[0]  # the echoed escape sequence never reaches the terminal
