@@ -40,7 +40,7 @@ from engine.data.dataset import (
     TagAssignments,
     _frozen,
 )
-from engine.data.readers import QuirkLog
+from engine.data.readers import QuirkLog, decode_lines
 from engine.errors import DataError
 
 PLAYS_FILE = "usersha1-artmbid-artname-plays.tsv"
@@ -70,22 +70,9 @@ class RawPlays:
 
 
 def _decode_block(raw: bytes, quirks: QuirkLog) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    lines, bad = [], 0
-    for line in raw.split(b"\n"):
-        try:
-            lines.append(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            bad += 1
-            try:
-                lines.append(line.decode("cp1252"))
-            except UnicodeDecodeError:
-                lines.append(line.decode("latin-1"))
-    quirks.add("lines not UTF-8, read as Windows-1252", PLAYS_FILE, bad)
-    return "\n".join(lines)
+    text, fallbacks = decode_lines(raw)
+    quirks.add("lines not UTF-8, read as Windows-1252", PLAYS_FILE, fallbacks)
+    return text
 
 
 def _blocks(path: Path):

@@ -68,26 +68,30 @@ class QuirkLog:
         return [(code, file, n) for (code, file), n in sorted(self.counts.items())]
 
 
+def decode_lines(raw: bytes) -> tuple[str, int]:
+    """`raw` as text: UTF-8 where the bytes are UTF-8, line by line Windows-1252 (Latin-1 where
+    that fails) for the lines that are not; and how many lines fell back."""
+    try:
+        return raw.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        pass
+    decoded, fallbacks = [], 0
+    for line in raw.split(b"\n"):
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            fallbacks += 1
+            try:
+                decoded.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                decoded.append(line.decode("latin-1"))
+    return "\n".join(decoded), fallbacks
+
+
 def _decode(raw: bytes, spec: FileSpec, quirks: QuirkLog) -> str:
     """UTF-8 where the bytes are UTF-8; Windows-1252/Latin-1 for the lines that are not."""
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        lines = raw.split(b"\n")
-        decoded = []
-        fallbacks = 0
-        for line in lines:
-            try:
-                decoded.append(line.decode("utf-8"))
-            except UnicodeDecodeError:
-                fallbacks += 1
-                try:
-                    decoded.append(line.decode("cp1252"))
-                except UnicodeDecodeError:
-                    decoded.append(line.decode("latin-1"))
-        quirks.add("lines not UTF-8, read as Latin-1", spec.name, fallbacks)
-        text = "\n".join(decoded)
+    text, fallbacks = decode_lines(raw.removeprefix(b"\xef\xbb\xbf"))
+    quirks.add("lines not UTF-8, read as Latin-1", spec.name, fallbacks)
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     return text
