@@ -78,9 +78,9 @@ def serve(directory: str, overrides: str) -> dict:
     popular = np.argsort(-np.bincount(data.plays.artist, minlength=data.n_artists))[:2000]
     liked = iter([data.artist_ids[rng.choice(popular, 5, replace=False)].tolist() for _ in range(400)])
     artists = iter(data.artist_ids[rng.choice(popular, 400)].tolist())
-    return {"listener": timed(lambda: engine.recommend_listener(int(next(listeners)), 10), 200),
-            "cold_start": timed(lambda: engine.recommend_liked([int(a) for a in next(liked)], 10), 200),
-            "neighbours": timed(lambda: engine.neighbours(int(next(artists)), "mf", 10), 200),
+    return {"listener": timed(lambda: engine.recommend_listener(next(listeners), 10), 200),
+            "cold_start": timed(lambda: engine.recommend_liked(next(liked), 10), 200),
+            "neighbours": timed(lambda: engine.neighbours(next(artists), "mf", 10), 200),
             "peak_rss_gb": _peak_rss_gb()}
 
 

@@ -6,10 +6,54 @@ import numpy as np
 import scipy.sparse as sp
 
 
+#: top_k's column blocks: above TOP_K_BLOCKS_ABOVE columns, the top k is sought in the k blocks
+#: of TOP_K_BLOCK columns with the highest maxima instead of in the whole row
+TOP_K_BLOCK = 128
+TOP_K_BLOCKS_ABOVE = 8_192
+#: a chunk of full score rows holds at most this many floats (16 MB in float32)
+CHUNK_FLOATS = 2**22
+
+
+def rows_per_chunk(n_columns: int, most: int) -> int:
+    """How many rows of a (rows, n_columns) score block to work on at once: at most `most`, and
+    few enough on a wide catalogue that a block stays under CHUNK_FLOATS (at 160,000 artists 26
+    rows, not 256). Blocks above 32 MB are mapped afresh by glibc each time they are allocated and
+    their pages faulted in again; smaller ones reuse freed memory (1.4x the export's throughput)."""
+    return int(max(1, min(most, max(16, CHUNK_FLOATS // max(n_columns, 1)))))
+
+
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k highest scores per row, best first; ties go to the lower index, also at
-    the k-th place (so the top k is always the start of the top k + 1)."""
+    the k-th place (so the top k is always the start of the top k + 1).
+
+    On wide rows (a catalogue of 160,000 artists) the exact answer is found among the columns of
+    the k blocks with the highest maxima: every score at or above the row's k-th highest lies in a
+    block whose maximum is at least that high, and there are at most k such blocks unless the
+    k-th score is tied across blocks — those rows (and rows with fewer than k finite scores) go
+    through the whole-row path. Same result, a few times faster (one pass for the block maxima)."""
     k = min(k, scores.shape[1])
+    n = scores.shape[1]
+    if n <= TOP_K_BLOCKS_ABOVE or k * TOP_K_BLOCK * 4 > n or len(scores) == 0:
+        return _top_k_rows(scores, k)
+    starts = np.arange(0, n, TOP_K_BLOCK)
+    block_max = np.maximum.reduceat(scores, starts, axis=1)
+    blocks = np.sort(np.argpartition(-block_max, k - 1, axis=1)[:, :k], axis=1)
+    columns = (blocks[:, :, None] * TOP_K_BLOCK + np.arange(TOP_K_BLOCK)).reshape(len(scores), -1)
+    outside = columns >= n  # the last block is shorter
+    values = np.take_along_axis(scores, np.minimum(columns, n - 1), axis=1)
+    values[outside] = -np.inf
+    best = _top_k_rows(values, k)
+    kth = np.take_along_axis(values, best[:, -1:], axis=1)
+    # a block left out whose maximum reaches the k-th score would hold a tie at a lower index
+    whole_row = (np.isneginf(kth[:, 0]) | ((block_max >= kth).sum(axis=1) > k))
+    out = np.take_along_axis(columns, best, axis=1)
+    if whole_row.any():
+        out[whole_row] = _top_k_rows(scores[whole_row], k)
+    return out
+
+
+def _top_k_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """top_k over whole rows."""
     part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     kth = np.take_along_axis(scores, part, axis=1).min(axis=1, keepdims=True)
     above = scores > kth

@@ -168,9 +168,10 @@ class Dataset:
         """A copy that keeps only the plays where `keep` is true, and drops the tag assignments of
         the removed (listener, artist) pairs so held-out pairs cannot leak through tags."""
         keep = np.asarray(keep, dtype=bool)
-        removed = _pair_keys(self.plays.listener[~keep], self.plays.artist[~keep], self.n_artists)
-        tag_keys = _pair_keys(self.taggings.listener, self.taggings.artist, self.n_artists)
-        tag_keep = ~np.isin(tag_keys, removed)
+        tag_keep = np.ones(len(self.taggings.listener), dtype=bool)
+        if len(tag_keep):  # no tags (Last.fm-360K): skip sorting millions of removed pairs
+            removed = _pair_keys(self.plays.listener[~keep], self.plays.artist[~keep], self.n_artists)
+            tag_keep = ~np.isin(_pair_keys(self.taggings.listener, self.taggings.artist, self.n_artists), removed)
         plays = Plays(*(_frozen(a[keep]) for a in (self.plays.listener, self.plays.artist, self.plays.weight)))
         taggings = TagAssignments(*(_frozen(a[tag_keep]) for a in (
             self.taggings.listener, self.taggings.artist, self.taggings.tag, self.taggings.time)))

@@ -13,11 +13,12 @@ import scipy.sparse as sp
 from engine.errors import UsageError
 from engine.models.base import Ranker, Retriever
 from engine.models.query import Query
-from engine.ops import exclude_seen, top_k
+from engine.ops import exclude_seen, rows_per_chunk, top_k
 
 DEFAULT_CANDIDATES = 100
 MAX_K = 1000
-#: rows scored at once: bounds memory whatever the batch (a full score row per model per row)
+#: rows scored at once (fewer on wide catalogues, see rows_per_chunk): bounds memory whatever the
+#: batch (a full score row per model per row)
 ROWS_PER_CHUNK = 256
 
 
@@ -56,8 +57,9 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
     `exclude` is a (batch, n_artists) matrix whose nonzeros are excluded per row, or artist
     indices excluded from every row."""
     parts = []
-    for start in range(0, len(query), ROWS_PER_CHUNK):
-        rows = slice(start, start + ROWS_PER_CHUNK)
+    step = rows_per_chunk(query.history.shape[1], ROWS_PER_CHUNK)
+    for start in range(0, len(query), step):
+        rows = slice(start, start + step)
         extra = exclude[rows] if sp.issparse(exclude) else exclude
         parts.append(_recommend_rows(retriever, ranker, query.rows(rows), k, extra, n_candidates))
     if not parts:
@@ -75,16 +77,20 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
 
 def _recommend_rows(retriever: Retriever, ranker: Ranker | None, query: Query, k: int,
                     exclude: sp.csr_matrix | np.ndarray | None, n_candidates: int) -> Recommended:
-    scores = np.array(query.scores(retriever), dtype=np.float64)
+    # a writable copy in the retriever's own precision (float32 for the embedding models: at 160,000
+    # artists a float64 copy of 256 rows is 330 MB to write); only the candidates' scores widen
+    scores = np.array(query.scores(retriever))
+    if not np.issubdtype(scores.dtype, np.floating):
+        scores = scores.astype(np.float64)
     exclude_seen(scores, query.history)
     if sp.issparse(exclude):
         exclude_seen(scores, exclude)
     elif exclude is not None and len(exclude):
         scores[:, np.asarray(exclude, dtype=np.int64)] = -np.inf
-    blocked = int(np.isneginf(scores).sum(axis=1).max(initial=0))
+    blocked = int(np.count_nonzero(scores == -np.inf, axis=1).max(initial=0))  # half isneginf's cost
     wanted = k if ranker is None else max(n_candidates, k)
     candidates = top_k(scores, max(1, min(wanted, scores.shape[1] - blocked)))
-    retrieval = np.take_along_axis(scores, candidates, axis=1)
+    retrieval = np.take_along_axis(scores, candidates, axis=1).astype(np.float64)
     if ranker is None:
         order = np.array(np.broadcast_to(np.arange(candidates.shape[1]), candidates.shape)[:, :k])
         ranking = None

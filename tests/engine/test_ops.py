@@ -22,6 +22,29 @@ def test_top_k_takes_the_lowest_indices_among_ties_at_the_kth_place():
         assert top_k(scores, k).tolist() == top_k(scores, min(k + 1, 12))[:, :k].tolist()
 
 
+def _whole_row_top_k(scores: np.ndarray, k: int) -> list[list[int]]:
+    """The definition: indices by descending score, ties to the lower index."""
+    return [sorted(range(scores.shape[1]), key=lambda j: (-row[j], j))[:k] for row in scores]
+
+
+def test_top_k_on_wide_rows_searches_blocks_and_still_gives_the_exact_answer():
+    from engine import ops
+
+    rng = np.random.default_rng(1)
+    n = ops.TOP_K_BLOCKS_ABOVE + 3 * ops.TOP_K_BLOCK + 7  # a shorter last block
+    cases = {
+        "distinct": rng.standard_normal((4, n)),
+        "float32": rng.standard_normal((4, n)).astype(np.float32),
+        "ties across blocks": rng.integers(0, 4, (4, n)).astype(float),
+        "ties at the k-th only": np.round(rng.standard_normal((4, n)), 1),
+        "mostly excluded": np.where(rng.random((4, n)) < 0.999, -np.inf, rng.standard_normal((4, n))),
+        "best in the last block": np.concatenate([np.zeros((4, n - 5)), np.ones((4, 5))], axis=1),
+    }
+    for name, scores in cases.items():
+        for k in (1, 5, 16):
+            assert top_k(scores, k).tolist() == _whole_row_top_k(scores, k), (name, k)
+
+
 def test_exclude_seen_sets_played_cells_to_minus_infinity():
     scores = np.zeros((2, 3))
     exclude_seen(scores, sp.csr_matrix(np.array([[1, 0, 1], [0, 1, 0]])))

@@ -5,6 +5,7 @@ from typing import Callable
 
 import numpy as np
 
+from engine.models.keras import optimizers
 from engine.models.keras.runtime import seed_everything, tf
 from engine.progress import ProgressFn, TrainProgress
 
@@ -92,9 +93,7 @@ def fit(name: str, build: Callable[[], tf.keras.Model], features: dict[str, np.n
         lambda context: _epochs_of_batches(features, batch_size, epochs, seed, context, max_steps_per_epoch))
     with strategy.scope():
         model = build()
-        opt = (tf.keras.optimizers.Adam(learning_rate) if optimizer == "adam"
-               else tf.keras.optimizers.Adagrad(learning_rate))
-        model.compile(optimizer=opt)
+        model.compile(optimizer=optimizers.optimizer(optimizer, learning_rate))
     losses: list[float] = []
     model.fit(data, epochs=epochs, steps_per_epoch=steps, verbose=0, callbacks=[_ReportEpochs(name, epochs, progress, losses)])
     return model, losses

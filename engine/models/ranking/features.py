@@ -15,7 +15,7 @@ from engine.data.features import artist_popularity, artist_tag_counts, interacti
 from engine.models.base import Retriever
 from engine.models.baselines import ItemKNN
 from engine.models.query import Query
-from engine.ops import normalised_rows
+from engine.ops import normalised_rows, rows_per_chunk
 
 FEATURE_NAMES = (
     "retrieval score", "retrieval score, z over the listener's unplayed artists",
@@ -26,28 +26,34 @@ FEATURE_NAMES = (
 )
 ROWS_PER_CHUNK = 256
 #: Two features change design on large data to stay cheap. Above LARGE_CATALOGUE artists
-#: (Last.fm-360K has 160,000), z-scores and ranks are estimated from a fixed sample of that many
-#: artists (sorting every row of the catalogue per request would cost more than the rest). Above
-#: NEIGHBOUR_LISTS_ABOVE_PLAYS plays, item-kNN keeps each artist's KNN_NEIGHBOURS nearest artists
-#: (the exact sum touches every listener of every liked artist: its cost grows with plays times
-#: artists per listener). On HetRec (92,834 plays, 17,632 artists) both are exact; there the
-#: 200-neighbour lists would cost the pipeline 0.0021 validation Recall@10 (0.1830 vs 0.1851).
+#: (Last.fm-360K has 160,000), z-scores and ranks are estimated from a fixed sample of
+#: SCORE_SAMPLE artists (sorting every row of the catalogue per request would cost more than the
+#: rest). Above NEIGHBOUR_LISTS_ABOVE_PLAYS plays, item-kNN keeps each artist's KNN_NEIGHBOURS
+#: nearest artists (the exact sum touches every listener of every liked artist: its cost grows
+#: with plays times artists per listener). On HetRec (92,834 plays, 17,632 artists) both are
+#: exact; there the 200-neighbour lists would cost the pipeline 0.0021 validation Recall@10
+#: (0.1830 vs 0.1851).
 LARGE_CATALOGUE = 20_000
+SCORE_SAMPLE = 4_096
 NEIGHBOUR_LISTS_ABOVE_PLAYS = 500_000
 KNN_NEIGHBOURS = 200
 
 
-def _z_and_log_rank(full: np.ndarray, played: np.ndarray, candidates: np.ndarray,
+def _z_and_log_rank(full: np.ndarray, history: sp.csr_matrix, candidates: np.ndarray,
                     sample: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per row: the candidates' scores as z-scores over the unplayed artists, and log(1 + rank)
     of each candidate among them (0 = best). With `sample` (artist indices), the mean, spread and
-    rank are estimated from those artists only, the rank scaled up to the whole catalogue."""
-    picked = np.take_along_axis(full, candidates, axis=1)
+    rank are estimated from those artists only, the rank scaled up to the whole catalogue (and no
+    full row is widened, sorted or densified: only the sample's columns are read)."""
+    picked = np.take_along_axis(full, candidates, axis=1).astype(np.float64)
     scale = 1.0
-    if sample is not None:
-        every_unplayed = (~played).sum(axis=1, keepdims=True)
-        full, played = full[:, sample], played[:, sample]
+    if sample is None:
+        played = history.toarray() > 0
+    else:
+        every_unplayed = history.shape[1] - np.asarray((history > 0).sum(axis=1))
+        full, played = full[:, sample], history[:, sample].toarray() > 0
         scale = every_unplayed / np.maximum((~played).sum(axis=1, keepdims=True), 1)
+    full = np.asarray(full, dtype=np.float64)
     unplayed = ~played
     n = np.maximum(unplayed.sum(axis=1, keepdims=True), 1)
     masked = np.where(unplayed, full, 0.0)
@@ -69,7 +75,8 @@ class RankingFeatures:
         self.retriever = retriever
         lists = len(dataset.plays) > NEIGHBOUR_LISTS_ABOVE_PLAYS or dataset.n_artists > LARGE_CATALOGUE
         self.knn = ItemKNN(neighbours=KNN_NEIGHBOURS if lists else None).fit(dataset)
-        self.sample = (np.sort(np.random.default_rng(0).choice(dataset.n_artists, LARGE_CATALOGUE, replace=False))
+        self.sample = (np.sort(np.random.default_rng(0).choice(dataset.n_artists, min(SCORE_SAMPLE, dataset.n_artists),
+                                                                      replace=False))
                        if dataset.n_artists > LARGE_CATALOGUE else None)
         self.log_popularity = np.log1p(artist_popularity(dataset)).astype(np.float32)
         pairs = dataset.friends
@@ -84,21 +91,23 @@ class RankingFeatures:
     def __call__(self, query: Query, candidates: np.ndarray) -> np.ndarray:
         """(batch, n_candidates, len(FEATURE_NAMES)) float32; `candidates` is (batch, n_candidates)."""
         out = np.empty((*candidates.shape, len(FEATURE_NAMES)), np.float32)
-        for start in range(0, len(query), ROWS_PER_CHUNK):
-            rows = slice(start, start + ROWS_PER_CHUNK)
+        step = rows_per_chunk(query.history.shape[1], ROWS_PER_CHUNK)
+        for start in range(0, len(query), step):
+            rows = slice(start, start + step)
             out[rows] = self._chunk(query.rows(rows), candidates[rows])
         return out
 
     def _chunk(self, query: Query, candidates: np.ndarray) -> np.ndarray:
-        played = query.history.toarray() > 0
         # Sums over the history grow with its length, and the ranker trains on shortened histories
         # (see ranking_examples): the item-kNN sum is taken per played artist.
-        n_played = np.maximum(played.sum(axis=1, keepdims=True), 1)
+        n_played = np.maximum(np.asarray((query.history > 0).sum(axis=1)), 1)
         views = []
         for model, scale in ((self.retriever, 1), (self.knn, n_played)):
-            full = query.scores(model).astype(np.float64)
-            z, log_rank = _z_and_log_rank(full, played, candidates, self.sample)
-            views += [np.take_along_axis(full, candidates, axis=1) / scale, z, log_rank]
+            full = query.scores(model)
+            picked = np.take_along_axis(full, candidates, axis=1).astype(np.float64)
+            # widened after sampling: at 160,000 artists a float64 copy of every row is 330 MB a chunk
+            z, log_rank = _z_and_log_rank(full, query.history, candidates, self.sample)
+            views += [picked / scale, z, log_rank]
         views.append(self.log_popularity[candidates])
         views.append(self._friends_share(query, candidates))
         views.append(self._tag_overlap(query, candidates))
@@ -116,7 +125,8 @@ class RankingFeatures:
         """The friend feature; 0 for a simulated listener (who has no friends in the data)."""
         known = np.flatnonzero(query.listeners >= 0)
         share = np.zeros(candidates.shape, np.float32)
-        if len(known):
-            rows = self.friend_plays[query.listeners[known]].toarray()
-            share[known] = np.take_along_axis(rows, candidates[known], axis=1)
+        if len(known) and self.friend_plays.nnz:  # the candidates' cells only, never whole rows
+            listeners = np.repeat(query.listeners[known], candidates.shape[1])
+            cells = self.friend_plays[listeners, np.maximum(candidates[known], 0).ravel()]
+            share[known] = np.asarray(cells, dtype=np.float32).reshape(len(known), -1)
         return share

@@ -51,7 +51,7 @@ def test_tag_overlap_is_the_cosine_between_candidate_tags_and_the_history_profil
 
 
 def test_a_large_catalogue_estimates_ranks_from_a_sample_and_keeps_neighbour_lists(small, view, monkeypatch):
-    """Above LARGE_CATALOGUE artists, z-scores and ranks come from a fixed artist sample and item-kNN
+    """Above LARGE_CATALOGUE artists, z-scores and ranks come from a fixed sample of SCORE_SAMPLE artists and item-kNN
     from top-k neighbour lists: with the sample as large as the catalogue and k covering every
     artist, the features are the exact ones; with a smaller sample they stay close."""
     from engine.models.ranking import features
@@ -61,9 +61,12 @@ def test_a_large_catalogue_estimates_ranks_from_a_sample_and_keeps_neighbour_lis
     exact = view(query, candidates)
     monkeypatch.setattr(features, "KNN_NEIGHBOURS", small.n_artists)
     monkeypatch.setattr(features, "LARGE_CATALOGUE", small.n_artists - 1)
+    monkeypatch.setattr(features, "SCORE_SAMPLE", small.n_artists)
     whole = RankingFeatures(view.retriever, small)
-    assert whole.knn.similar is not None and len(whole.sample) == small.n_artists - 1
-    monkeypatch.setattr(features, "LARGE_CATALOGUE", small.n_artists // 2)
+    assert whole.knn.similar is not None and len(whole.sample) == small.n_artists
+    retrieval_view = slice(0, 3)  # score, z and log rank: the sample holds every artist, so exact
+    assert np.allclose(whole(query, candidates)[..., retrieval_view], exact[..., retrieval_view], atol=1e-5)
+    monkeypatch.setattr(features, "SCORE_SAMPLE", small.n_artists // 2)
     half = RankingFeatures(view.retriever, small)
     assert len(half.sample) == small.n_artists // 2
     nearly = RankingFeatures(view.retriever, small)(query, candidates)
