@@ -39,13 +39,12 @@ NEIGHBOUR_LISTS_ABOVE_PLAYS = 500_000
 KNN_NEIGHBOURS = 200
 
 
-def _z_and_log_rank(full: np.ndarray, history: sp.csr_matrix, candidates: np.ndarray,
+def _z_and_log_rank(full: np.ndarray, history: sp.csr_matrix, picked: np.ndarray,
                     sample: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the candidates' scores as z-scores over the unplayed artists, and log(1 + rank)
-    of each candidate among them (0 = best). With `sample` (artist indices), the mean, spread and
+    """Per row: the candidates' scores (`picked`, float64, taken from `full`) as z-scores over the
+    unplayed artists, and log(1 + rank) of each candidate among them (0 = best). With `sample` (artist indices), the mean, spread and
     rank are estimated from those artists only, the rank scaled up to the whole catalogue (and no
     full row is widened, sorted or densified: only the sample's columns are read)."""
-    picked = np.take_along_axis(full, candidates, axis=1).astype(np.float64)
     scale = 1.0
     if sample is None:
         played = history.toarray() > 0
@@ -106,7 +105,7 @@ class RankingFeatures:
             full = query.scores(model)
             picked = np.take_along_axis(full, candidates, axis=1).astype(np.float64)
             # widened after sampling: at 160,000 artists a float64 copy of every row is 330 MB a chunk
-            z, log_rank = _z_and_log_rank(full, query.history, candidates, self.sample)
+            z, log_rank = _z_and_log_rank(full, query.history, picked, self.sample)
             views += [picked / scale, z, log_rank]
         views.append(self.log_popularity[candidates])
         views.append(self._friends_share(query, candidates))
