@@ -53,3 +53,17 @@ def test_every_baseline_recommends_only_unplayed_artists_through_the_pipeline(ti
     x = _binary(tiny)
     for row in range(tiny.n_listeners):
         assert all(a < 0 or x[row, a] == 0 for a in found[row])
+
+
+@pytest.mark.parametrize("neighbours", [None, 2])
+def test_itemknn_scores_the_asked_cells_as_its_full_rows_do(tiny, neighbours):
+    """Asked for some columns (1-D) or a list per row (2-D, -1 read as the last column, as on a dense
+    row), item-kNN returns exactly the cells of its full score rows without building those rows."""
+    model = ItemKNN(neighbours=neighbours).fit(tiny)
+    query = listeners_query(tiny, np.arange(tiny.n_listeners))
+    full = model.score(query)
+    assert full.any()
+    columns = np.array([4, 0, 2])
+    assert np.array_equal(model.score(query, columns), full[:, columns])
+    per_row = np.array([[1, 3, -1], [0, 0, 2], [4, 1, 3], [2, -1, 0]])
+    assert np.array_equal(model.score(query, per_row), np.take_along_axis(full, per_row, axis=1))

@@ -77,3 +77,18 @@ def test_a_large_catalogue_estimates_ranks_from_a_sample_and_keeps_neighbour_lis
     rank = FEATURE_NAMES.index("log rank by item-kNN score")
     assert np.abs(nearly[..., rank] - exact[..., rank]).mean() < 0.3  # log ranks estimated from half the artists
     assert np.isfinite(nearly).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_z_and_log_rank_count_unplayed_artists_scoring_strictly_higher(dtype):
+    """A candidate's rank is how many unplayed artists score strictly higher (ties do not count,
+    played artists never do), whatever precision the scores come in; z is over unplayed artists."""
+    from engine.models.ranking.features import _z_and_log_rank
+
+    scores = np.array([[0.5, 0.9, 0.5, 0.1, 0.7], [1 / 3, 2 / 3, 0.2, 0.4, 0.0]], dtype=dtype)
+    played = np.array([[False, True, False, False, False], [False, False, True, False, True]])
+    picked = np.take_along_axis(scores, np.array([[0, 4, 3], [1, 0, 3]]), axis=1).astype(np.float64)
+    z, log_rank = _z_and_log_rank(scores, played, picked, scale=np.array([[1.0], [2.0]]))
+    assert np.array_equal(np.expm1(log_rank).round(), [[1, 0, 3], [0, 4, 2]])  # row 2 ranks scaled by 2
+    unplayed = scores[0, [0, 2, 3, 4]].astype(np.float64)
+    assert np.allclose(z[0], (picked[0] - unplayed.mean()) / unplayed.std())
