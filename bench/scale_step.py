@@ -81,7 +81,27 @@ def serve(directory: str, overrides: str) -> dict:
     return {"listener": timed(lambda: engine.recommend_listener(next(listeners), 10), 200),
             "cold_start": timed(lambda: engine.recommend_liked(next(liked), 10), 200),
             "neighbours": timed(lambda: engine.neighbours(next(artists), "mf", 10), 200),
+            "index_in_exact_top_100": _index_overlap(engine, rng.choice(data.n_listeners, 1024, replace=False)),
             "peak_rss_gb": _peak_rss_gb()}
+
+
+def _index_overlap(engine, listeners) -> float | None:
+    """The share of the exact top 100 candidates (every artist scored) that the default retriever's
+    index proposes for these listeners; None below APPROXIMATE_ABOVE artists (no index)."""
+    from engine.models import base
+    from engine.models.pipeline import recommend
+    from engine.models.query import listeners_query
+
+    retriever, threshold = engine.models[engine.default_retriever], base.APPROXIMATE_ABOVE
+    if engine.dataset.n_artists <= threshold:
+        return None
+    proposed = recommend(retriever, listeners_query(engine.dataset, np.sort(listeners)), 100).artists
+    base.APPROXIMATE_ABOVE = engine.dataset.n_artists  # every artist scored
+    try:
+        exact = recommend(retriever, listeners_query(engine.dataset, np.sort(listeners)), 100).artists
+    finally:
+        base.APPROXIMATE_ABOVE = threshold
+    return round(float(np.mean([len(np.intersect1d(p, e)) / 100 for p, e in zip(proposed, exact)])), 4)
 
 
 def export(directory: str, overrides: str, output: str) -> dict:

@@ -60,7 +60,9 @@ def _top_k_rows(scores: np.ndarray, k: int) -> np.ndarray:
     # argpartition picks any of the artists tied at the k-th score: take the lowest indices.
     tied = scores == kth
     wanted = k - above.sum(axis=1, keepdims=True)
-    keep = above | (tied & (np.cumsum(tied, axis=1) <= wanted))
+    keep = above | tied
+    if (tied.sum(axis=1, keepdims=True) > wanted).any():  # the count along the row only when needed
+        keep = above | (tied & (np.cumsum(tied, axis=1) <= wanted))
     part = np.nonzero(keep)[1].reshape(len(scores), k)
     part_scores = np.take_along_axis(scores, part, axis=1)
     order = np.lexsort((part, -part_scores), axis=1)

@@ -21,6 +21,7 @@ from engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RE
 from engine.progress import ProgressFn
 from engine.serving.catalog import Catalog
 from engine.serving.neighbours import ModelSpace
+from engine.serving.ordered import ordered_map
 from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
                                     Neighbours, Recommendations, Steering, TrainedModel)
 from engine.serving.suggestions import by_popularity, describe
@@ -159,17 +160,24 @@ class Engine:
 
     def recommend_all_listeners(self, k: int = 10, retriever: str = DEFAULT_RETRIEVER,
                                 rank: bool = True, batch: int = 1024) -> Iterator[ListenerBatch]:
-        """Every listener's top k (final-stage scores only), a batch of listeners at a time."""
+        """Every listener's top k (final-stage scores only), a batch of listeners at a time, in
+        order; after the first batch (which loads the models and builds any index), two batches are
+        computed at once (engine.serving.ordered)."""
         check_k(k)
         stages = self._stages(retriever, rank)
-        for start in range(0, self.dataset.n_listeners, batch):
+
+        def listeners_batch(start: int) -> ListenerBatch:
             listeners = np.arange(start, min(start + batch, self.dataset.n_listeners))
             found = self._pipeline(listeners_query(self.dataset, listeners), k, stages, None)
             given = found.artists >= 0  # -1: the listener has played everything else
-            yield ListenerBatch(self.dataset.listener_ids[listeners].tolist(),
-                                [self.dataset.artist_ids[a[g]].tolist() for a, g in zip(found.artists, given)],
-                                [self.dataset.artist_names[a[g]].tolist() for a, g in zip(found.artists, given)],
-                                [s[g].tolist() for s, g in zip(found.scores, given)])
+            return ListenerBatch(self.dataset.listener_ids[listeners].tolist(),
+                                 [self.dataset.artist_ids[a[g]].tolist() for a, g in zip(found.artists, given)],
+                                 [self.dataset.artist_names[a[g]].tolist() for a, g in zip(found.artists, given)],
+                                 [s[g].tolist() for s, g in zip(found.scores, given)])
+
+        starts = range(0, self.dataset.n_listeners, batch)
+        yield from map(listeners_batch, starts[:1])
+        yield from ordered_map(listeners_batch, starts[1:])
 
     def _stages(self, retriever: str, rank: bool) -> Stages:
         return Stages(check_model(retriever, "retriever"), DEFAULT_RANKER if rank else None)

@@ -55,13 +55,20 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
     row has not played and `exclude` does not name, re-ordered by `ranker` when given.
 
     `exclude` is a (batch, n_artists) matrix whose nonzeros are excluded per row, or artist
-    indices excluded from every row."""
+    indices excluded from every row. A retriever with an index (an embedding model on a catalogue
+    above APPROXIMATE_ABOVE artists) proposes its candidates from it, for every row at once."""
+    wanted = k if ranker is None else max(n_candidates, k)
+    proposed = _approximate_candidates(retriever, query, wanted, exclude)
     parts = []
-    step = rows_per_chunk(query.history.shape[1], ROWS_PER_CHUNK)
+    # without whole score rows to hold (an index proposed the candidates), chunks need not shrink
+    step = rows_per_chunk(query.history.shape[1], ROWS_PER_CHUNK) if proposed is None else ROWS_PER_CHUNK
     for start in range(0, len(query), step):
         rows = slice(start, start + step)
         extra = exclude[rows] if sp.issparse(exclude) else exclude
-        parts.append(_recommend_rows(retriever, ranker, query.rows(rows), k, extra, n_candidates))
+        part = query.rows(rows)  # one sub-query: the ranker's features reuse the score rows it remembers
+        candidates = (_exact_candidates(retriever, part, wanted, extra) if proposed is None
+                      else (proposed[0][rows], proposed[1][rows]))
+        parts.append(_recommend_rows(ranker, part, k, candidates))
     if not parts:
         empty = np.zeros((0, k), dtype=np.int64)
         return Recommended(empty, empty.astype(np.float64), empty, None if ranker is None else empty.astype(float))
@@ -75,8 +82,43 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
                        None if ranker is None else joined("ranking_scores", -np.inf))
 
 
-def _recommend_rows(retriever: Retriever, ranker: Ranker | None, query: Query, k: int,
-                    exclude: sp.csr_matrix | np.ndarray | None, n_candidates: int) -> Recommended:
+def _blocked(query: Query, exclude: sp.csr_matrix | np.ndarray | None) -> sp.csr_matrix:
+    """What each row may not be proposed, as one (batch, n_artists) matrix: its history and `exclude`."""
+    blocked = (query.history != 0).astype(np.float32)
+    if sp.issparse(exclude):
+        blocked = blocked + (exclude != 0).astype(np.float32)
+    elif exclude is not None and len(exclude):
+        named = np.asarray(exclude, dtype=np.int64)
+        blocked = blocked + sp.csr_matrix((np.ones(len(query) * len(named), np.float32),
+                                           (np.repeat(np.arange(len(query)), len(named)), np.tile(named, len(query)))),
+                                          shape=blocked.shape)
+    return blocked.tocsr()
+
+
+def _approximate_candidates(retriever: Retriever, query: Query, wanted: int,
+                            exclude: sp.csr_matrix | np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The retriever's candidates and their scores from its index, or None if it has none. A row
+    its probed lists cannot fill (it played most of them) is scored exactly instead."""
+    if len(query) == 0:
+        return None
+    found = retriever.approximate_top(query, wanted, _blocked(query, exclude))
+    if found is None:
+        return None
+    artists, scores, complete = found
+    for row in np.flatnonzero(~complete):
+        one = Query(query.listeners[row:row + 1], query.history[row:row + 1])
+        extra = exclude[row:row + 1] if sp.issparse(exclude) else exclude
+        exact, exact_scores = _exact_candidates(retriever, one, artists.shape[1], extra)
+        width = exact.shape[1]
+        artists[row], scores[row] = -1, -np.inf
+        artists[row, :width], scores[row, :width] = exact[0], exact_scores[0]
+    return artists, scores
+
+
+def _exact_candidates(retriever: Retriever, query: Query, wanted: int,
+                      exclude: sp.csr_matrix | np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The retriever's best `wanted` per row (fewer if no row has that many left) from every
+    artist's score, and their scores."""
     # a writable copy in the retriever's own precision (float32 for the embedding models: at 160,000
     # artists a float64 copy of 256 rows is 330 MB to write); only the candidates' scores widen
     scores = np.array(query.scores(retriever))
@@ -88,9 +130,14 @@ def _recommend_rows(retriever: Retriever, ranker: Ranker | None, query: Query, k
     elif exclude is not None and len(exclude):
         scores[:, np.asarray(exclude, dtype=np.int64)] = -np.inf
     blocked = int(np.count_nonzero(scores == -np.inf, axis=1).max(initial=0))  # half isneginf's cost
-    wanted = k if ranker is None else max(n_candidates, k)
     candidates = top_k(scores, max(1, min(wanted, scores.shape[1] - blocked)))
-    retrieval = np.take_along_axis(scores, candidates, axis=1).astype(np.float64)
+    return candidates, np.take_along_axis(scores, candidates, axis=1)
+
+
+def _recommend_rows(ranker: Ranker | None, query: Query, k: int,
+                    proposed: tuple[np.ndarray, np.ndarray]) -> Recommended:
+    candidates, retrieval = proposed
+    retrieval = retrieval.astype(np.float64)
     if ranker is None:
         order = np.array(np.broadcast_to(np.arange(candidates.shape[1]), candidates.shape)[:, :k])
         ranking = None

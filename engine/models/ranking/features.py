@@ -85,7 +85,8 @@ class RankingFeatures:
     def __call__(self, query: Query, candidates: np.ndarray) -> np.ndarray:
         """(batch, n_candidates, len(FEATURE_NAMES)) float32; `candidates` is (batch, n_candidates)."""
         out = np.empty((*candidates.shape, len(FEATURE_NAMES)), np.float32)
-        step = rows_per_chunk(query.history.shape[1], ROWS_PER_CHUNK)
+        # whole score rows only without a sample: then chunks shrink on a wide catalogue
+        step = rows_per_chunk(query.history.shape[1], ROWS_PER_CHUNK) if self.sample is None else ROWS_PER_CHUNK
         for start in range(0, len(query), step):
             rows = slice(start, start + step)
             out[rows] = self._chunk(query.rows(rows), candidates[rows])

@@ -97,3 +97,37 @@ def test_chunks_of_different_widths_are_joined_with_empty_places(models, data, m
     assert sorted(found.artists[0, :2].tolist()) == [data.n_artists - 2, data.n_artists - 1]
     assert (found.artists[0, 2:] == -1).all() and np.isneginf(found.ranking_scores[0, 2:]).all()
     assert (found.artists[1] >= 0).all()
+
+
+def test_an_embedding_model_on_a_large_catalogue_proposes_from_its_index(models, data, monkeypatch):
+    """Above APPROXIMATE_ABOVE artists the candidates come from the inverted file: with every list
+    probed they are the exact ones; with a few, nearly; never a played or excluded artist; and a
+    listener whose probed lists hold too few unplayed artists is scored exactly."""
+    from engine.models import ann, base
+
+    query = listeners_query(data, np.arange(data.n_listeners))
+    exact = recommend(models["mf"], query, 10, ranker=models["ranking"])
+    monkeypatch.setattr(base, "APPROXIMATE_ABOVE", 0)
+    monkeypatch.setattr(ann, "PROBES", 10**6)
+    calls = []
+    search = ann.InvertedLists.search
+    monkeypatch.setattr(ann.InvertedLists, "search", lambda self, *a, **kw: calls.append(1) or search(self, *a, **kw))
+    every_list = recommend(models["mf"], listeners_query(data, np.arange(data.n_listeners)), 10,
+                           ranker=models["ranking"])
+    assert calls and np.array_equal(every_list.artists, exact.artists)
+    assert np.allclose(every_list.ranking_scores, exact.ranking_scores, atol=1e-5)
+
+    monkeypatch.setattr(ann, "PROBES", 2)
+    excluded = np.array([0, 1, 2])
+    few = recommend(models["mf"], listeners_query(data, np.arange(data.n_listeners)), 10,
+                    ranker=models["ranking"], exclude=excluded)
+    history = data.history.toarray() > 0
+    for row in range(data.n_listeners):
+        assert not set(few.artists[row].tolist()) & (set(np.flatnonzero(history[row]).tolist()) | {0, 1, 2})
+    assert (few.artists >= 0).all()
+    # a listener who has played all but 5 artists: the index cannot fill 100 candidates, exact can give 5
+    almost_all = sp.csr_matrix(np.where(np.arange(data.n_artists) < data.n_artists - 5, 1.0, 0.0)[None])
+    greedy = pipeline.Query(np.array([-1]), almost_all)
+    found = recommend(models["mf"], greedy, 10)
+    assert sorted(found.artists[0, :5].tolist()) == list(range(data.n_artists - 5, data.n_artists))
+    assert (found.artists[0, 5:] == -1).all()
