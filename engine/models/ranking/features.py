@@ -37,6 +37,8 @@ LARGE_CATALOGUE = 20_000
 SCORE_SAMPLE = 4_096
 NEIGHBOUR_LISTS_ABOVE_PLAYS = 500_000
 KNN_NEIGHBOURS = 200
+#: candidates ranked by partition among a row's RANK_TOP best scores (see _ranks)
+RANK_TOP = 64
 
 
 def _z_and_log_rank(scores: np.ndarray, played: np.ndarray, picked: np.ndarray,
@@ -49,16 +51,38 @@ def _z_and_log_rank(scores: np.ndarray, played: np.ndarray, picked: np.ndarray,
     n = np.maximum(unplayed.sum(axis=1, keepdims=True), 1)
     masked = np.where(unplayed, wide, 0.0)
     mean = masked.sum(axis=1, keepdims=True) / n
-    std = np.sqrt(np.where(unplayed, (wide - mean) ** 2, 0.0).sum(axis=1, keepdims=True) / n)
+    spread = wide - mean
+    np.multiply(spread, spread, out=spread)
+    np.copyto(spread, 0.0, where=played)
+    std = np.sqrt(spread.sum(axis=1, keepdims=True) / n)
     z = (picked - mean) / np.maximum(std, 1e-9)
-    # Negated scores ascending (played artists last): a candidate's rank is how many unplayed
-    # artists score strictly higher. Sorted in the scores' own float32 where they have it: `picked`
-    # holds the same values widened, so the ranks are a float64 sort's, at about half the cost.
+    return z, np.log1p(_ranks(scores, unplayed, picked) * scale)
+
+
+def _ranks(scores: np.ndarray, unplayed: np.ndarray, picked: np.ndarray) -> np.ndarray:
+    """How many unplayed artists score strictly higher than each candidate, per row.
+
+    Counted in negated scores (played artists +inf, last) in the scores' own float32 where they have
+    it: `picked` holds the same values widened, so the counts are those of float64. A retriever's
+    candidates are nearly always among a row's RANK_TOP best, and then only those are needed (a
+    partition, not a sort); the other rows are sorted."""
     own = np.float32 if scores.dtype == np.float32 else np.float64
-    ascending = np.sort(np.where(unplayed, -np.asarray(scores, dtype=own), own(np.inf)), axis=1)
+    negated = np.where(unplayed, -np.asarray(scores, dtype=own), own(np.inf))
     needles = (-picked).astype(own)
-    rank = np.stack([np.searchsorted(ascending[i], needles[i], side="left") for i in range(len(scores))])
-    return z, np.log1p(rank * scale)
+    rank = np.empty(needles.shape, np.int64)
+    hard = np.ones(len(negated), bool)
+    if RANK_TOP < negated.shape[1]:
+        # the RANK_TOP lowest, unordered: every value below the largest of them is among them, so a
+        # candidate no higher than that largest has all the artists above it in the top
+        top = np.partition(negated, RANK_TOP - 1, axis=1)[:, :RANK_TOP]
+        hard = (needles > top.max(axis=1, keepdims=True)).any(axis=1)
+        easy = ~hard
+        rank[easy] = (top[easy][:, None, :] < needles[easy][:, :, None]).sum(axis=2)
+    if hard.any():
+        ascending = np.sort(negated[hard], axis=1)
+        rank[hard] = np.stack([np.searchsorted(row, wanted, side="left")
+                               for row, wanted in zip(ascending, needles[hard])])
+    return rank
 
 
 class RankingFeatures:

@@ -92,3 +92,23 @@ def test_z_and_log_rank_count_unplayed_artists_scoring_strictly_higher(dtype):
     assert np.array_equal(np.expm1(log_rank).round(), [[1, 0, 3], [0, 4, 2]])  # row 2 ranks scaled by 2
     unplayed = scores[0, [0, 2, 3, 4]].astype(np.float64)
     assert np.allclose(z[0], (picked[0] - unplayed.mean()) / unplayed.std())
+
+
+def test_ranks_by_partition_are_the_ranks_by_sort(monkeypatch):
+    """Candidates among a row's RANK_TOP best are ranked from a partition, the others from a sort of
+    the row: both count the unplayed artists scoring strictly higher, ties included."""
+    from engine.models.ranking import features
+
+    rng = np.random.default_rng(4)
+    scores = np.round(rng.normal(size=(40, 500)), 1).astype(np.float32)  # many ties
+    played = rng.random((40, 500)) < 0.1
+    best = np.argsort(-scores, axis=1, kind="stable")
+    picked = np.concatenate([np.take_along_axis(scores, best[:, :8], axis=1),  # near the top: partition
+                             scores[:, :3]], axis=1).astype(np.float64)  # anywhere: sort, for some rows
+    picked[::2, 8:] = picked[::2, :3]  # every other row has only top candidates
+    by_rows = features._ranks(scores, ~played, picked)
+    monkeypatch.setattr(features, "RANK_TOP", 10**6)  # sort every row
+    by_sort = features._ranks(scores, ~played, picked)
+    unplayed_scores = np.where(played, -np.inf, scores)
+    by_hand = (unplayed_scores[:, None, :] > picked[:, :, None]).sum(axis=2)
+    assert np.array_equal(by_rows, by_hand) and np.array_equal(by_sort, by_hand)
