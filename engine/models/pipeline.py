@@ -20,6 +20,8 @@ MAX_K = 1000
 #: rows scored at once (fewer on wide catalogues, see rows_per_chunk): bounds memory whatever the
 #: batch (a full score row per model per row)
 ROWS_PER_CHUNK = 256
+#: rows searched in an index at once (its candidate pools: about 6,000 floats a row at 160,000 artists)
+SEARCH_ROWS = 4096
 
 
 def check_k(k: int, what: str = "K") -> int:
@@ -56,7 +58,7 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
 
     `exclude` is a (batch, n_artists) matrix whose nonzeros are excluded per row, or artist
     indices excluded from every row. A retriever with an index (an embedding model on a catalogue
-    above APPROXIMATE_ABOVE artists) proposes its candidates from it, for every row at once."""
+    above APPROXIMATE_ABOVE artists) proposes its candidates from it, SEARCH_ROWS rows at a time."""
     wanted = k if ranker is None else max(n_candidates, k)
     proposed = _approximate_candidates(retriever, query, wanted, exclude)
     parts = []
@@ -101,10 +103,15 @@ def _approximate_candidates(retriever: Retriever, query: Query, wanted: int,
     its probed lists cannot fill (it played most of them) is scored exactly instead."""
     if len(query) == 0:
         return None
-    found = retriever.approximate_top(query, wanted, _blocked(query, exclude))
-    if found is None:
-        return None
-    artists, scores, complete = found
+    found = []
+    for start in range(0, len(query), SEARCH_ROWS):  # the pools of a chunk of rows at a time
+        rows = slice(start, start + SEARCH_ROWS)
+        part = Query(query.listeners[rows], query.history[rows])
+        found.append(retriever.approximate_top(part, wanted, _blocked(part, exclude[rows] if sp.issparse(exclude)
+                                                                       else exclude)))
+        if found[-1] is None:
+            return None
+    artists, scores, complete = (np.concatenate(parts) for parts in zip(*found))
     for row in np.flatnonzero(~complete):
         one = Query(query.listeners[row:row + 1], query.history[row:row + 1])
         extra = exclude[row:row + 1] if sp.issparse(exclude) else exclude

@@ -115,6 +115,11 @@ def test_an_embedding_model_on_a_large_catalogue_proposes_from_its_index(models,
     every_list = recommend(models["mf"], listeners_query(data, np.arange(data.n_listeners)), 10,
                            ranker=models["ranking"])
     assert calls and np.array_equal(every_list.artists, exact.artists)
+    monkeypatch.setattr(pipeline, "SEARCH_ROWS", 7)  # searched a few rows at a time: the same answer
+    in_chunks = recommend(models["mf"], listeners_query(data, np.arange(data.n_listeners)), 10,
+                          ranker=models["ranking"])
+    assert len(calls) > 10 and np.array_equal(in_chunks.artists, exact.artists)
+    monkeypatch.setattr(pipeline, "SEARCH_ROWS", 4096)
     assert np.allclose(every_list.ranking_scores, exact.ranking_scores, atol=1e-5)
 
     monkeypatch.setattr(ann, "PROBES", 2)
