@@ -6,9 +6,7 @@ Run: python -m bench.approximate_retrieval [--data DIR]"""
 import json
 import time
 
-import numpy as np
-
-from bench.common import data_dir, machine, parser
+from bench.common import approximate_above, data_dir, machine, parser, share_of_exact
 
 
 def main() -> None:
@@ -16,7 +14,7 @@ def main() -> None:
     from engine.data.dataset import load_dataset
     from engine.data.split import holdout_split
     from engine.evaluation.metrics import evaluated_listeners, measure
-    from engine.models import ann, base
+    from engine.models import ann
     from engine.models.pipeline import recommend
     from engine.models.query import listeners_query
     from engine.training.store import ModelStore
@@ -26,22 +24,18 @@ def main() -> None:
     listeners = evaluated_listeners(split)
     out = {"bench": "approximate_retrieval", "machine": machine(), "artists": split.train.n_artists,
            "lists": ann.list_count(split.train.n_artists), "probes": ann.PROBES}
-    lists, threshold = {}, base.APPROXIMATE_ABOVE
-    for mode, above in (("exact", threshold), ("index", 0)):
-        base.APPROXIMATE_ABOVE = above
-        try:
+    lists = {}
+    for mode, above in (("exact", split.train.n_artists), ("index", 0)):
+        with approximate_above(above):
             query = listeners_query(split.train, listeners)
             lists[mode] = recommend(models["mf"], query, 100).artists
             start = time.perf_counter()
             ranked = recommend(models["mf"], listeners_query(split.train, listeners), 10, ranker=models["ranking"])
             seconds = time.perf_counter() - start
-        finally:
-            base.APPROXIMATE_ABOVE = threshold
         out[mode] = {"mf": {k: round(v, 4) for k, v in measure(lists[mode][:, :10], split, (10,)).items()},
                      "mf_then_ranking": {k: round(v, 4) for k, v in measure(ranked.artists, split, (10,)).items()},
                      "ranked_s": round(seconds, 2)}
-    out["candidates_in_exact_top_100"] = round(float(np.mean(
-        [len(np.intersect1d(a, e)) / 100 for a, e in zip(lists["index"], lists["exact"])])), 4)
+    out["candidates_in_exact_top_100"] = share_of_exact(lists["index"], lists["exact"])
     print(json.dumps(out))
 
 

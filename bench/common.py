@@ -5,6 +5,7 @@ import argparse
 import os
 import platform
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -34,3 +35,22 @@ def timed(fn, repeats: int) -> dict[str, float]:
         fn()
         samples.append((time.perf_counter() - start) * 1000)
     return {"p50_ms": round(float(np.percentile(samples, 50)), 2), "p95_ms": round(float(np.percentile(samples, 95)), 2)}
+
+
+@contextmanager
+def approximate_above(artists: int):
+    """engine.models.base.APPROXIMATE_ABOVE set to `artists` inside the block: 0 forces the index on,
+    the catalogue's size forces every artist to be scored."""
+    from engine.models import base
+
+    threshold = base.APPROXIMATE_ABOVE
+    base.APPROXIMATE_ABOVE = artists
+    try:
+        yield
+    finally:
+        base.APPROXIMATE_ABOVE = threshold
+
+
+def share_of_exact(proposed: np.ndarray, exact: np.ndarray) -> float:
+    """The mean share, per row, of the exact top k (`exact`, rows of k artists) that `proposed` holds."""
+    return round(float(np.mean([len(np.intersect1d(p, e)) / exact.shape[1] for p, e in zip(proposed, exact)])), 4)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import timed
+from bench.common import approximate_above, share_of_exact, timed
 
 
 def _peak_rss_gb() -> float:
@@ -92,16 +92,13 @@ def _index_overlap(engine, listeners) -> float | None:
     from engine.models.pipeline import recommend
     from engine.models.query import listeners_query
 
-    retriever, threshold = engine.models[engine.default_retriever], base.APPROXIMATE_ABOVE
-    if engine.dataset.n_artists <= threshold:
+    retriever = engine.models[engine.default_retriever]
+    if engine.dataset.n_artists <= base.APPROXIMATE_ABOVE:
         return None
     proposed = recommend(retriever, listeners_query(engine.dataset, np.sort(listeners)), 100).artists
-    base.APPROXIMATE_ABOVE = engine.dataset.n_artists  # every artist scored
-    try:
+    with approximate_above(engine.dataset.n_artists):  # every artist scored
         exact = recommend(retriever, listeners_query(engine.dataset, np.sort(listeners)), 100).artists
-    finally:
-        base.APPROXIMATE_ABOVE = threshold
-    return round(float(np.mean([len(np.intersect1d(p, e)) / 100 for p, e in zip(proposed, exact)])), 4)
+    return share_of_exact(proposed, exact)
 
 
 def export(directory: str, overrides: str, output: str) -> dict:

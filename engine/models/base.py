@@ -110,7 +110,7 @@ class EmbeddingRetriever(Retriever):
 
     def approximate_top(self, query, n, blocked):
         """Above APPROXIMATE_ABOVE artists, an inverted file over the artist vectors (built on first
-        use, about 2 s at 160,000 artists); below it, None."""
+        use, 1.1–1.5 s at 160,000 artists); below it, None."""
         if len(self.artists) <= APPROXIMATE_ABOVE:
             return None
         built = getattr(self, "_inverted_lists", None)

@@ -106,14 +106,14 @@ def _approximate_candidates(retriever: Retriever, query: Query, wanted: int,
     found = []
     for start in range(0, len(query), SEARCH_ROWS):  # the pools of a chunk of rows at a time
         rows = slice(start, start + SEARCH_ROWS)
-        part = Query(query.listeners[rows], query.history[rows])
+        part = query.rows(rows)
         found.append(retriever.approximate_top(part, wanted, _blocked(part, exclude[rows] if sp.issparse(exclude)
                                                                        else exclude)))
         if found[-1] is None:
             return None
     artists, scores, complete = (np.concatenate(parts) for parts in zip(*found))
     for row in np.flatnonzero(~complete):
-        one = Query(query.listeners[row:row + 1], query.history[row:row + 1])
+        one = query.rows(slice(row, row + 1))
         extra = exclude[row:row + 1] if sp.issparse(exclude) else exclude
         exact, exact_scores = _exact_candidates(retriever, one, artists.shape[1], extra)
         width = exact.shape[1]

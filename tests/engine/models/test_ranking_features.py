@@ -107,8 +107,11 @@ def test_ranks_by_partition_are_the_ranks_by_sort(monkeypatch):
                              scores[:, :3]], axis=1).astype(np.float64)  # anywhere: sort, for some rows
     picked[::2, 8:] = picked[::2, :3]  # every other row has only top candidates
     by_rows = features._ranks(scores, ~played, picked)
+    monkeypatch.setattr(features, "RANK_TOP", 4)  # more candidates than RANK_TOP: whole rows are sorted
+    by_whole_rows = features._ranks(scores, ~played, picked, whole_rows=True)
     monkeypatch.setattr(features, "RANK_TOP", 10**6)  # sort every row
     by_sort = features._ranks(scores, ~played, picked)
     unplayed_scores = np.where(played, -np.inf, scores)
     by_hand = (unplayed_scores[:, None, :] > picked[:, :, None]).sum(axis=2)
     assert np.array_equal(by_rows, by_hand) and np.array_equal(by_sort, by_hand)
+    assert np.array_equal(by_whole_rows, by_hand)
