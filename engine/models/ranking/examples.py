@@ -12,6 +12,7 @@ appears a second time as such a newcomer (their most-played visible artists only
 probe's candidates for that short history labelled by the same hidden part."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -22,6 +23,9 @@ from engine.models.base import Retriever
 from engine.models.pipeline import recommend
 from engine.models.query import liked_query, listeners_query
 from engine.models.ranking.features import FEATURE_NAMES, RankingFeatures
+
+#: chunks of features computed at once while building examples (as many as the export's batches)
+TRAINING_THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: i
     target[row, column] = split.test_target
 
     view = RankingFeatures(probe, visible)  # fits an item-kNN: built once, for listeners and newcomers
-    features = view(query, np.concatenate([candidates, hidden], axis=1))
+    features = view(query, np.concatenate([candidates, hidden], axis=1), threads=TRAINING_THREADS)
     played = np.asarray(split.held_out()[np.repeat(listeners, candidates.shape[1]), candidates.ravel()]).ravel()
     n_c, n_h = candidates.size, int(is_hidden.sum())
     means = listener_mean_weights(visible.history[listeners])
@@ -116,7 +120,7 @@ def _newcomer_examples(probe: Retriever, view: RankingFeatures, split: Split, li
     query = liked_query(visible.shape[1], named)
     candidates = recommend(probe, query, n_candidates, exclude=visible[keep]).artists
     per_row = candidates.shape[1]
-    features = view(query, candidates)
+    features = view(query, candidates, threads=TRAINING_THREADS)
     played = np.asarray(split.held_out()[np.repeat(listeners[keep], per_row), candidates.ravel()]).ravel()
     columns = _newcomer_columns(features.reshape(candidates.size, -1), np.repeat(np.arange(len(keep)), per_row),
                                 candidates.ravel(), np.repeat(listener_mean_weights(query.history), per_row), played)

@@ -7,6 +7,8 @@ Every feature depends on the listener and the candidate only, never on the other
 an artist gets the same ranking score whichever retriever proposed it."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -109,14 +111,24 @@ class RankingFeatures:
         #: (artists, tags), rows of unit length
         self.artist_tags = normalised_rows(artist_tag_counts(dataset), "l2")
 
-    def __call__(self, query: Query, candidates: np.ndarray) -> np.ndarray:
-        """(batch, n_candidates, len(FEATURE_NAMES)) float32; `candidates` is (batch, n_candidates)."""
+    def __call__(self, query: Query, candidates: np.ndarray, threads: int = 1) -> np.ndarray:
+        """(batch, n_candidates, len(FEATURE_NAMES)) float32; `candidates` is (batch, n_candidates).
+        With `threads` > 1, that many chunks of rows at once (NumPy's sorts and products release
+        the GIL): what training asks for; serving runs its batches side by side instead."""
         out = np.empty((*candidates.shape, len(FEATURE_NAMES)), np.float32)
         # whole score rows only without a sample: then chunks shrink on a wide catalogue
         step = rows_per_chunk(query.history.shape[1], ROWS_PER_CHUNK) if self.sample is None else ROWS_PER_CHUNK
-        for start in range(0, len(query), step):
-            rows = slice(start, start + step)
+        chunks = [slice(start, start + step) for start in range(0, len(query), step)]
+
+        def fill(rows: slice) -> None:
             out[rows] = self._chunk(query.rows(rows), candidates[rows])
+
+        if threads > 1 and len(chunks) > 1:
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(fill, chunks))  # list(): re-raises a chunk's error here
+        else:
+            for rows in chunks:
+                fill(rows)
         return out
 
     def _chunk(self, query: Query, candidates: np.ndarray) -> np.ndarray:
