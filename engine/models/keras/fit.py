@@ -25,7 +25,9 @@ class _ReportEpochs(tf.keras.callbacks.Callback):
 
 
 #: training steps run per call into the compiled graph: Keras's Python loop around each step costs
-#: about 0.5 ms, a tenth of the ranker's step (the steps and their order are the same)
+#: about 0.5 ms, a tenth of the ranker's step. The batches and their order are the same; the
+#: ranker's dense layers are built inside the looped graph, so its initial weights differ from a
+#: one-step graph's (README, Performance: its hold-out figures were measured again).
 STEPS_PER_EXECUTION = 16
 
 
@@ -115,9 +117,9 @@ def fit(name: str, build: Callable[[], tf.keras.Model], features: dict[str, np.n
 @contextmanager
 def _old_objects_frozen():
     """Python's cycle collector told to leave the objects that exist now alone (TensorFlow's and
-    Keras's millions) while the loop runs: a full collection otherwise walks them all, and on the
-    ranker's 3,850 steps that added up to 5 s of a 22 s fit. Objects made in the loop are still
-    collected."""
+    Keras's millions) while the loop runs, so a full collection does not walk them all (in one pair
+    of runs the ranker's fit took 22.5 s with the collector and 17.4 s without). Objects made in
+    the loop are still collected."""
     gc.freeze()
     try:
         yield

@@ -27,8 +27,8 @@ class HistoryPooling(tf.keras.layers.Layer):
         artists = tf.gather(self.artists, unique)
         weights = tf.gather(self.history_weights, unique)
         # The batch's history rows as a sparse matrix times the table: the same sums as gathering
-        # every history vector and adding them up per listener, in under half the time of a step
-        # (forward and gradient), because no (history entries x dim) tensor is built.
+        # every history vector and adding them up per listener, in under half the time (forward
+        # and gradient), because no (history entries x dim) tensor is built.
         rows = tf.SparseTensor(tf.stack([artists.value_rowids(), artists.flat_values], axis=1), weights.flat_values,
                                tf.stack([tf.shape(unique, out_type=tf.int64)[0],
                                          tf.shape(artist_vectors, out_type=tf.int64)[0]]))
