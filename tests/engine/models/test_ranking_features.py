@@ -115,3 +115,16 @@ def test_ranks_by_partition_are_the_ranks_by_sort(monkeypatch):
     by_hand = (unplayed_scores[:, None, :] > picked[:, :, None]).sum(axis=2)
     assert np.array_equal(by_rows, by_hand) and np.array_equal(by_sort, by_hand)
     assert np.array_equal(by_whole_rows, by_hand)
+
+
+def test_features_computed_in_threads_are_the_serial_ones(small, view, monkeypatch):
+    """Training computes chunks of rows on two threads; every row must get its own chunk's values."""
+    from engine.models.ranking import features
+
+    monkeypatch.setattr(features, "ROWS_PER_CHUNK", 3)  # several chunks even on small data
+    monkeypatch.setattr(features, "rows_per_chunk", lambda n_columns, most: most)
+    listeners = np.arange(small.n_listeners)
+    candidates = np.random.default_rng(5).integers(0, small.n_artists, (len(listeners), 7))
+    serial = view(listeners_query(small, listeners), candidates)
+    threaded = view(listeners_query(small, listeners), candidates, threads=2)
+    assert len(listeners) > 2 * 3 and np.array_equal(threaded, serial)
