@@ -39,54 +39,57 @@ LARGE_CATALOGUE = 20_000
 SCORE_SAMPLE = 4_096
 NEIGHBOUR_LISTS_ABOVE_PLAYS = 500_000
 KNN_NEIGHBOURS = 200
-#: candidates ranked by partition among a row's RANK_TOP best scores (see _ranks)
-RANK_TOP = 64
+#: rows with at most RANK_NEAR artists above their lowest candidate count ranks among those alone (see _ranks)
+RANK_NEAR = 256
 
 
 def _z_and_log_rank(scores: np.ndarray, played: np.ndarray, picked: np.ndarray,
-                    scale: np.ndarray | float = 1.0, whole_rows: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                    scale: np.ndarray | float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Per row: the candidates' scores (`picked`, float64) as z-scores over the artists of `scores`
     the row has not played (`played`, bool, shaped like `scores`), and log(1 + rank * scale) of
     each candidate among them (rank 0 = best; `scale` carries a sample's ranks to the catalogue).
-    `whole_rows`: `scores` holds the candidates' own columns (see _ranks)."""
+
+    The moments are sums over the whole row less the few played cells (a row plays a handful of a
+    sample's artists), in float64: two passes over the scores instead of six masked ones."""
     wide = np.asarray(scores, dtype=np.float64)
-    unplayed = ~played
-    n = np.maximum(unplayed.sum(axis=1, keepdims=True), 1)
-    masked = np.where(unplayed, wide, 0.0)
-    mean = masked.sum(axis=1, keepdims=True) / n
-    spread = wide - mean
-    np.multiply(spread, spread, out=spread)
-    np.copyto(spread, 0.0, where=played)
-    std = np.sqrt(spread.sum(axis=1, keepdims=True) / n)
+    rows, columns = np.nonzero(played)
+    cells = wide[rows, columns]
+    n = np.maximum(wide.shape[1] - np.bincount(rows, minlength=len(wide)), 1)
+    total = wide.sum(axis=1) - np.bincount(rows, weights=cells, minlength=len(wide))
+    squares = np.einsum("ij,ij->i", wide, wide) - np.bincount(rows, weights=cells * cells, minlength=len(wide))
+    mean = (total / n)[:, None]
+    std = np.sqrt(np.maximum(squares[:, None] / n[:, None] - mean * mean, 0.0))
     z = (picked - mean) / np.maximum(std, 1e-9)
-    return z, np.log1p(_ranks(scores, unplayed, picked, whole_rows) * scale)
+    return z, np.log1p(_ranks(scores, ~played, picked) * scale)
 
 
-def _ranks(scores: np.ndarray, unplayed: np.ndarray, picked: np.ndarray, whole_rows: bool = False) -> np.ndarray:
+def _ranks(scores: np.ndarray, unplayed: np.ndarray, picked: np.ndarray) -> np.ndarray:
     """How many unplayed artists score strictly higher than each candidate, per row.
 
     Counted in negated scores (played artists +inf, last) in the scores' own float32 where they have
-    it: `picked` holds the same values widened, so the counts are those of float64. A retriever's
-    candidates are nearly always among a row's RANK_TOP best, and then only those are needed (a
-    partition, not a sort); the other rows are sorted. Not tried when `scores` are whole rows that
-    hold the candidates themselves and there are more than RANK_TOP of them: they cannot all be
-    among the row's RANK_TOP best (save for ties), and the partition would be wasted."""
+    it: `picked` holds the same values widened, so the counts are those of float64. Only the artists
+    above a row's lowest candidate can count. A retriever's candidates are nearly always near the top
+    of its own scores, and then there are few of them (at most RANK_NEAR): each candidate is compared
+    with those alone. The other rows are sorted (a partition or a sort of every row cost more)."""
     own = np.float32 if scores.dtype == np.float32 else np.float64
-    negated = np.where(unplayed, -np.asarray(scores, dtype=own), own(np.inf))
+    negated = np.negative(scores, dtype=own)
+    np.copyto(negated, own(np.inf), where=~unplayed)
     needles = (-picked).astype(own)
+    above = negated < needles.max(axis=1, keepdims=True)  # above the row's lowest candidate
+    counts = above.sum(axis=1)
     rank = np.empty(needles.shape, np.int64)
-    hard = np.ones(len(negated), bool)
-    if RANK_TOP < negated.shape[1] and not (whole_rows and needles.shape[1] > RANK_TOP):
-        # the RANK_TOP lowest, unordered: every value below the largest of them is among them, so a
-        # candidate no higher than that largest has all the artists above it in the top
-        top = np.partition(negated, RANK_TOP - 1, axis=1)[:, :RANK_TOP]
-        hard = (needles > top.max(axis=1, keepdims=True)).any(axis=1)
-        easy = ~hard
-        rank[easy] = (top[easy][:, None, :] < needles[easy][:, :, None]).sum(axis=2)
-    if hard.any():
-        ascending = np.sort(negated[hard], axis=1)
-        rank[hard] = np.stack([np.searchsorted(row, wanted, side="left")
-                               for row, wanted in zip(ascending, needles[hard])])
+    near = counts <= RANK_NEAR
+    if near.any():
+        # each near row's artists above its lowest candidate, packed to the left (+inf after them)
+        rows, columns = np.nonzero(above & near[:, None])
+        packed = np.full((len(negated), max(int(counts[near].max()), 1)), own(np.inf))
+        first = np.cumsum(counts * near) - counts * near  # where each row's run starts in `rows`
+        packed[rows, np.arange(len(rows)) - first[rows]] = negated[rows, columns]
+        rank[near] = (packed[near][:, None, :] < needles[near][:, :, None]).sum(axis=2)
+    if not near.all():
+        ascending = np.sort(negated[~near], axis=1)
+        rank[~near] = np.stack([np.searchsorted(row, wanted, side="left")
+                                for row, wanted in zip(ascending, needles[~near])])
     return rank
 
 
@@ -155,7 +158,7 @@ class RankingFeatures:
                 cells = query.scores(model, columns)
                 scores, picked = cells[:, sample_at], np.take_along_axis(cells, picked_at, axis=1)
             picked = picked.astype(np.float64)
-            z, log_rank = _z_and_log_rank(scores, played, picked, scale, whole_rows=columns is None)
+            z, log_rank = _z_and_log_rank(scores, played, picked, scale)
             views += [picked / per, z, log_rank]
         views.append(self.log_popularity[candidates])
         views.append(self._friends_share(query, candidates))

@@ -94,27 +94,30 @@ def test_z_and_log_rank_count_unplayed_artists_scoring_strictly_higher(dtype):
     assert np.allclose(z[0], (picked[0] - unplayed.mean()) / unplayed.std())
 
 
-def test_ranks_by_partition_are_the_ranks_by_sort(monkeypatch):
-    """Candidates among a row's RANK_TOP best are ranked from a partition, the others from a sort of
-    the row: both count the unplayed artists scoring strictly higher, ties included."""
+def test_ranks_among_the_artists_above_are_the_ranks_by_sort(monkeypatch):
+    """Rows with few artists above their lowest candidate are ranked among those artists alone, the
+    others from a sort of the row: both count the unplayed artists scoring strictly higher, ties
+    included, whichever rows take which path."""
     from engine.models.ranking import features
 
     rng = np.random.default_rng(4)
     scores = np.round(rng.normal(size=(40, 500)), 1).astype(np.float32)  # many ties
     played = rng.random((40, 500)) < 0.1
     best = np.argsort(-scores, axis=1, kind="stable")
-    picked = np.concatenate([np.take_along_axis(scores, best[:, :8], axis=1),  # near the top: partition
-                             scores[:, :3]], axis=1).astype(np.float64)  # anywhere: sort, for some rows
+    picked = np.concatenate([np.take_along_axis(scores, best[:, :8], axis=1),  # near the top
+                             scores[:, :3]], axis=1).astype(np.float64)  # anywhere: a sort, for some rows
     picked[::2, 8:] = picked[::2, :3]  # every other row has only top candidates
-    by_rows = features._ranks(scores, ~played, picked)
-    monkeypatch.setattr(features, "RANK_TOP", 4)  # more candidates than RANK_TOP: whole rows are sorted
-    by_whole_rows = features._ranks(scores, ~played, picked, whole_rows=True)
-    monkeypatch.setattr(features, "RANK_TOP", 10**6)  # sort every row
-    by_sort = features._ranks(scores, ~played, picked)
     unplayed_scores = np.where(played, -np.inf, scores)
     by_hand = (unplayed_scores[:, None, :] > picked[:, :, None]).sum(axis=2)
-    assert np.array_equal(by_rows, by_hand) and np.array_equal(by_sort, by_hand)
-    assert np.array_equal(by_whole_rows, by_hand)
+    by_default, near = features._ranks(scores, ~played, picked), features.RANK_NEAR
+    assert np.array_equal(by_default, by_hand)
+    monkeypatch.setattr(features, "RANK_NEAR", 10**6)  # every row among the artists above its lowest candidate
+    assert np.array_equal(features._ranks(scores, ~played, picked), by_hand)
+    monkeypatch.setattr(features, "RANK_NEAR", -1)  # every row sorted
+    assert np.array_equal(features._ranks(scores, ~played, picked), by_hand)
+    # both paths were taken by default
+    above = (unplayed_scores > picked.min(axis=1, keepdims=True)).sum(axis=1)
+    assert (above <= near).any() and (above > near).any()
 
 
 def test_features_computed_in_threads_are_the_serial_ones(small, view, monkeypatch):
