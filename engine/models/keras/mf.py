@@ -84,7 +84,8 @@ def observed_error(U: tf.Tensor, V: tf.Tensor, listener: tf.Tensor, artist: tf.T
     """sum_k row_weight_k * (target_k - <U[listener_k], V[artist_k]>)^2, with its gradient as two
     sparse-dense products (the batch's residuals as a listeners x artists matrix R: dU = R V,
     dV = R^T U). The same sums, in the same order, as the gradient of the gathers, which TensorFlow
-    builds as row slices and then adds up per row: a third of the step in a third less time."""
+    builds as row slices and then adds up per row; computed this way it takes about a third less
+    time (README, Performance)."""
     rows = tf.stack([tf.cast(listener, tf.int64), tf.cast(artist, tf.int64)], axis=1)
     shape = tf.stack([tf.shape(U, out_type=tf.int64)[0], tf.shape(V, out_type=tf.int64)[0]])
 
