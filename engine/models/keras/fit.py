@@ -91,14 +91,17 @@ def replica_share(loss: tf.Tensor) -> tf.Tensor:
 def fit(name: str, build: Callable[[], tf.keras.Model], features: dict[str, np.ndarray], *,
         epochs: int, batch_size: int, learning_rate: float, seed: int,
         progress: ProgressFn | None = None, strategy: tf.distribute.Strategy | None = None,
-        optimizer: str = "adam", max_steps_per_epoch: int | None = None) -> tuple[tf.keras.Model, list[float]]:
+        optimizer: str = "adam", max_steps_per_epoch: int | None = None,
+        jit_compile: bool = False) -> tuple[tf.keras.Model, list[float]]:
     """Build the model inside `strategy.scope()` and train it on `features` (column arrays).
 
     The same code runs under the default strategy, MirroredStrategy or MultiWorkerMirroredStrategy:
     the batch given here is the global batch, split across the replicas (and so the workers) of
     `strategy`; every worker reads the same `features` and takes its own part of each batch.
     `max_steps_per_epoch` caps an epoch at that many batches of its fresh permutation (a seeded
-    sample of the rows: what keeps an epoch of 17 million pairs affordable)."""
+    sample of the rows: what keeps an epoch of 17 million pairs affordable). `jit_compile` compiles
+    the step with XLA when there is one replica (a model whose step has fixed shapes: the ranker's);
+    under a strategy with several replicas the step runs as a plain graph."""
     seed_everything(seed)
     strategy = strategy or default_strategy()
     steps = _steps(len(next(iter(features.values()))), batch_size, max_steps_per_epoch)
@@ -106,7 +109,8 @@ def fit(name: str, build: Callable[[], tf.keras.Model], features: dict[str, np.n
         lambda context: _epochs_of_batches(features, batch_size, epochs, seed, context, max_steps_per_epoch))
     with strategy.scope():
         model = build()
-        model.compile(optimizer=optimizers.optimizer(optimizer, learning_rate), steps_per_execution=STEPS_PER_EXECUTION)
+        model.compile(optimizer=optimizers.optimizer(optimizer, learning_rate), steps_per_execution=STEPS_PER_EXECUTION,
+                      jit_compile=jit_compile and strategy.num_replicas_in_sync == 1)
     losses: list[float] = []
     with _old_objects_frozen():
         model.fit(data, epochs=epochs, steps_per_epoch=steps, verbose=0,

@@ -15,11 +15,6 @@ def positive_pairs(dataset: Dataset) -> dict[str, np.ndarray]:
             "target": weight, "self_weight": weight}
 
 
-def history_arrays(history) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(artists, weights, row_lengths) of a CSR history matrix (`Dataset.history`), for HistoryPooling."""
-    return history.indices.astype(np.int32), history.data.astype(np.float32), np.diff(history.indptr)
-
-
 def sampling_probability(dataset: Dataset) -> np.ndarray:
     """How likely each artist is to appear as a positive in a batch: its share of all plays."""
     counts = np.maximum(artist_popularity(dataset).astype(np.float64), 0.5)

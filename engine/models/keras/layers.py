@@ -6,36 +6,28 @@ import numpy as np
 from engine.models.keras.runtime import tf
 
 
-class HistoryPooling(tf.keras.layers.Layer):
+class PaddedHistoryPooling(tf.keras.layers.Layer):
     """A listener as the weighted sum of vectors of the artists they play (Covington et al. 2016).
 
-    Only the batch's listeners are pooled: their history rows are gathered from a ragged table
-    (one row per listener) and summed per listener, so a step costs the batch's history, not every
-    listener's (at Last.fm-360K size, 17 M rows a step). `target` removes the target artist's own
-    contribution during training, so a listener's history never contains the answer the model is
-    asked to predict."""
+    The histories are a dense table padded to the longest one (artist 0, weight 0), so every shape
+    in a step is fixed and the step compiles with XLA (`tf.unique`, ragged gathers and sparse
+    products do not): the ranker's epoch on HetRec took 0.8-1.0 s instead of 1.3-1.5 with a ragged
+    table and a sparse product. The table is rows x longest history: meant for the few thousand
+    listeners the ranker samples, not for a whole catalogue's."""
 
-    def __init__(self, history_artists: np.ndarray, history_weights: np.ndarray,
-                 row_lengths: np.ndarray, **kwargs):
+    def __init__(self, history, **kwargs):
         super().__init__(**kwargs)
-        splits = np.concatenate([[0], np.cumsum(row_lengths)]).astype(np.int64)
-        self.artists = tf.RaggedTensor.from_row_splits(history_artists.astype(np.int64), splits)
-        self.history_weights = tf.RaggedTensor.from_row_splits(history_weights.astype(np.float32), splits)
+        lengths = np.diff(history.indptr)
+        longest = max(int(lengths.max(initial=0)), 1)
+        filled = np.arange(longest) < lengths[:, None]
+        artists = np.zeros(filled.shape, np.int32)
+        weights = np.zeros(filled.shape, np.float32)
+        artists[filled], weights[filled] = history.indices, history.data
+        self.artists, self.history_weights = tf.constant(artists), tf.constant(weights)
 
-    def call(self, listener, artist_vectors, target=None, target_weight=None):
-        unique, position = tf.unique(tf.cast(listener, tf.int64))
-        artists = tf.gather(self.artists, unique)
-        weights = tf.gather(self.history_weights, unique)
-        # The batch's history rows as a sparse matrix times the table: the same sums as gathering
-        # every history vector and adding them up per listener, in under half the time (forward
-        # and gradient), because no (history entries x dim) tensor is built.
-        rows = tf.SparseTensor(tf.stack([artists.value_rowids(), artists.flat_values], axis=1), weights.flat_values,
-                               tf.stack([tf.shape(unique, out_type=tf.int64)[0],
-                                         tf.shape(artist_vectors, out_type=tf.int64)[0]]))
-        pooled = tf.gather(tf.sparse.sparse_dense_matmul(rows, artist_vectors), position)
-        if target is not None:
-            pooled -= tf.gather(artist_vectors, target) * tf.expand_dims(target_weight, 1)
-        return pooled
+    def call(self, listener, artist_vectors):
+        vectors = tf.gather(artist_vectors, tf.gather(self.artists, listener))
+        return tf.einsum("bh,bhd->bd", tf.gather(self.history_weights, listener), vectors)
 
 
 def mlp(units: tuple[int, ...], output: int, name: str) -> tf.keras.Sequential:

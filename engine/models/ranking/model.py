@@ -8,7 +8,6 @@ import numpy as np
 from engine.data.split import MIN_ARTISTS_TO_SPLIT, holdout_split
 from engine.errors import UsageError
 from engine.models.base import Ranker
-from engine.models.keras.inputs import history_arrays
 from engine.models.nn import mlp_forward
 from engine.models.query import Query
 from engine.models.ranking.examples import (
@@ -16,6 +15,7 @@ from engine.models.ranking.examples import (
     listener_mean_weights,
     ranking_examples,
     sample_listeners,
+    used_history,
 )
 from engine.models.ranking.features import RankingFeatures
 from engine.progress import TrainProgress
@@ -38,7 +38,7 @@ class RankingModel(Ranker):
 
     def _fit(self, dataset, progress, strategy, upstream):
         from engine.models.keras.fit import fit
-        from engine.models.keras.layers import HistoryPooling, export_mlp
+        from engine.models.keras.layers import PaddedHistoryPooling, export_mlp
         from engine.models.keras.ranking import WeightRanker
 
         p = self.params
@@ -65,18 +65,19 @@ class RankingModel(Ranker):
             probe.fit(pseudo.train, report(k * probe_epochs), strategy)
             examples_of = sample_listeners(pseudo, p["max_listeners"], seed)
             parts.append(ranking_examples(probe, examples_of, p["candidates"], p["newcomer_liked"]))
-        examples = join_examples(parts)
+        examples = used_history(join_examples(parts))  # the padded pooling table stays small
         columns = dict(examples.columns)
         candidate_rows = columns["play_mask"] > 0
         mean = columns["features"][candidate_rows].mean(axis=0)
         std = np.maximum(columns["features"][candidate_rows].std(axis=0), 1e-6)
         columns["features"] = ((columns["features"] - mean) / std).astype(np.float32)
         model, self.losses = fit(
-            self.name, lambda: WeightRanker(HistoryPooling(*history_arrays(examples.history)), dataset.n_artists,
+            self.name, lambda: WeightRanker(PaddedHistoryPooling(examples.history), dataset.n_artists,
                                             p["dim"], tuple(p["hidden"]), p["weight_loss"], p["l2"],
                                             p["batch_size"], candidate_rows.mean(), 1 - candidate_rows.mean()),
             columns, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
-            seed=p.get("seed", 0), progress=report(n_splits * probe_epochs), strategy=strategy)
+            seed=p.get("seed", 0), progress=report(n_splits * probe_epochs), strategy=strategy,
+            jit_compile=True)
         self.keras_model = model  # kept for checks in this process; never saved
         self.positive_rate = examples.positive_rate
         self.arrays = {"artists": model.artist_embedding.embeddings.numpy(),

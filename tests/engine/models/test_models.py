@@ -277,3 +277,7 @@ def test_every_model_trains_and_serves_without_tags_or_friends(small_copy):
     for feature in ("share of the listener's friends who play the artist",
                     "cosine between the artist's tags and the history's tags"):
         assert not features[..., FEATURE_NAMES.index(feature)].any()
+
+
+def test_the_ranker_compiles_its_step_with_xla_on_one_replica(trained):
+    assert trained["ranking"].keras_model.jit_compile
