@@ -5,12 +5,12 @@ L2-normalised play weight, as an offset from the listener's mean)."""
 from __future__ import annotations
 
 from engine.models.keras.fit import replica_share
-from engine.models.keras.layers import PaddedHistoryPooling, mlp
+from engine.models.keras.layers import mlp
 from engine.models.keras.runtime import tf, tfrs
 
 
 class WeightRanker(tfrs.Model):
-    def __init__(self, history: PaddedHistoryPooling, n_artists: int, dim: int, hidden: tuple[int, ...],
+    def __init__(self, history: tf.keras.layers.Layer, n_artists: int, dim: int, hidden: tuple[int, ...],
                  weight_loss: float, l2: float, batch_size: int, play_share: float, weight_share: float):
         super().__init__()
         self.history_pool = history

@@ -38,7 +38,7 @@ class RankingModel(Ranker):
 
     def _fit(self, dataset, progress, strategy, upstream):
         from engine.models.keras.fit import fit
-        from engine.models.keras.layers import PaddedHistoryPooling, export_mlp
+        from engine.models.keras.layers import export_mlp, history_pooling, pads_well
         from engine.models.keras.ranking import WeightRanker
 
         p = self.params
@@ -72,12 +72,12 @@ class RankingModel(Ranker):
         std = np.maximum(columns["features"][candidate_rows].std(axis=0), 1e-6)
         columns["features"] = ((columns["features"] - mean) / std).astype(np.float32)
         model, self.losses = fit(
-            self.name, lambda: WeightRanker(PaddedHistoryPooling(examples.history), dataset.n_artists,
+            self.name, lambda: WeightRanker(history_pooling(examples.history), dataset.n_artists,
                                             p["dim"], tuple(p["hidden"]), p["weight_loss"], p["l2"],
                                             p["batch_size"], candidate_rows.mean(), 1 - candidate_rows.mean()),
             columns, epochs=p["epochs"], batch_size=p["batch_size"], learning_rate=p["learning_rate"],
             seed=p.get("seed", 0), progress=report(n_splits * probe_epochs), strategy=strategy,
-            jit_compile=True)
+            jit_compile=pads_well(examples.history))
         self.keras_model = model  # kept for checks in this process; never saved
         self.positive_rate = examples.positive_rate
         self.arrays = {"artists": model.artist_embedding.embeddings.numpy(),

@@ -279,5 +279,8 @@ def test_every_model_trains_and_serves_without_tags_or_friends(small_copy):
         assert not features[..., FEATURE_NAMES.index(feature)].any()
 
 
-def test_the_ranker_compiles_its_step_with_xla_on_one_replica(trained):
-    assert trained["ranking"].keras_model.jit_compile
+def test_the_ranker_compiles_its_step_with_xla_exactly_when_it_pools_from_a_padded_table(trained):
+    from engine.models.keras.layers import PaddedHistoryPooling
+
+    model = trained["ranking"].keras_model
+    assert model.jit_compile == isinstance(model.history_pool, PaddedHistoryPooling)
