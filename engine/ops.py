@@ -53,12 +53,11 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def _top_k_rows(scores: np.ndarray, k: int) -> np.ndarray:
-    """top_k over whole rows: the k-th highest score found by partitioning the values alone (twice
-    as fast as partitioning their indices), then the artists above it and, of those tied at it, the
-    lowest indices."""
-    n = scores.shape[1]
-    kth = np.partition(scores, n - k, axis=1)[:, n - k:n - k + 1]
+    """top_k over whole rows."""
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    kth = np.take_along_axis(scores, part, axis=1).min(axis=1, keepdims=True)
     above = scores > kth
+    # argpartition picks any of the artists tied at the k-th score: take the lowest indices.
     tied = scores == kth
     wanted = k - above.sum(axis=1, keepdims=True)
     keep = above | tied

@@ -65,7 +65,7 @@ class RankingModel(Ranker):
             probe.fit(pseudo.train, report(k * probe_epochs), strategy)
             examples_of = sample_listeners(pseudo, p["max_listeners"], seed)
             parts.append(ranking_examples(probe, examples_of, p["candidates"], p["newcomer_liked"]))
-        examples = used_history(join_examples(parts))  # the padded pooling table stays small
+        examples = used_history(join_examples(parts))  # the pooling table holds only the rows used
         columns = dict(examples.columns)
         candidate_rows = columns["play_mask"] > 0
         mean = columns["features"][candidate_rows].mean(axis=0)
