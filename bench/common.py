@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import subprocess
 import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 
@@ -54,3 +58,29 @@ def approximate_above(artists: int):
 def share_of_exact(proposed: np.ndarray, exact: np.ndarray) -> float:
     """The mean share, per row, of the exact top k (`exact`, rows of k artists) that `proposed` holds."""
     return round(float(np.mean([len(np.intersect1d(p, e)) / exact.shape[1] for p, e in zip(proposed, exact)])), 4)
+
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def commit() -> str:
+    """The checkout's commit (with "+changes" when the tree has uncommitted changes), or "unknown"."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=RESULTS.parent, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, cwd=RESULTS.parent, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
+def write_result(name: str, command: str, figures: dict) -> Path:
+    """bench/results/NAME.json: the figures with the command that measured them, the commit, the
+    machine and the date (what the docs' tables are rendered from)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    payload = {"bench": name, "command": command, "commit": commit(), "machine": machine(),
+               "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "figures": figures}
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 from cli.commands import load_models, open_engine
 from cli.output import check_output, emit, rendered, say, table, without_genres
 from engine import api
+from engine.chat import export
 from engine.errors import UsageError
 
 
@@ -21,9 +22,15 @@ def recommend(args) -> int:
     api.check_k(args.k)
     if args.format == "csv" and not (args.all_listeners or args.liked_file):
         raise UsageError("--format csv goes with --all-listeners or --liked-file")
+    if args.since and not args.history:
+        raise UsageError("--since goes with --history")
+    if args.format in ("xspf", "lidarr") and (args.all_listeners or args.liked_file):
+        raise UsageError(f"--format {args.format} is one list: use it with --listener, --liked or --history")
     if args.liked_file and args.format != "csv":
         raise UsageError("--liked-file writes CSV: add --format csv")
     engine = open_engine(args)
+    if args.format == "lidarr" and not engine.has_mbids:
+        raise UsageError(export.NO_MBIDS)  # before any model loads
     before = _snapshot(engine.data_dir)
     load_models(engine)
     ranked = stages.ranker is not None
@@ -35,6 +42,9 @@ def recommend(args) -> int:
     else:
         if args.listener is not None:
             result = engine.recommend_listener(args.listener, args.k, stages.retriever, ranked)
+        elif args.history is not None:
+            result = engine.recommend_history(args.history, args.k, stages.retriever, ranked, since=args.since)
+            say(result.history)
         else:
             result = engine.recommend_liked(args.liked, args.k, stages.retriever, ranked)
             for hit in result.liked:
@@ -152,6 +162,13 @@ def _liked_file_csv(engine: api.Engine, path: Path, retriever: str, ranked: bool
 
 
 def _recommendations_text(result: api.Recommendations, fmt: str) -> str:
+    if fmt == "xspf":
+        return export.as_xspf(result, "cratedig suggestions" + (f" for {result.history}" if result.history else ""))
+    if fmt == "lidarr":
+        text, missing = export.as_lidarr(result)
+        if missing:
+            say(f"{missing} of {len(result.suggestions)} suggestions have no MusicBrainz id; left out of the list")
+        return text
     if fmt == "json":
         return json.dumps({"retriever": result.retriever, "ranked": result.ranked, "unknown": result.unknown,
                            "liked": [asdict(h) for h in result.liked],

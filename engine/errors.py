@@ -47,3 +47,7 @@ class CacheLocationError(CratedigError):
 
 class ClusterError(CratedigError):
     """Training across machines (TF_CONFIG) could not start or could not finish."""
+
+
+class HistoryFileError(DataError):
+    """A listening-history export cannot be read: unknown format, binary, truncated, beyond a bound."""

@@ -8,6 +8,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from engine.api.history import HistoryRequests
 from engine.api.requests import MAX_LIKED, MODEL_NAMES, Stages, check_seeds
 from engine.data.dataset import Dataset, load_dataset
 from engine.errors import UsageError
@@ -30,7 +31,7 @@ from engine.training.cluster import Cluster
 from engine.training.store import ModelStore, NoticeFn, TrainConfig
 
 
-class Engine:
+class Engine(HistoryRequests):
     """One dataset, its models and everything the front ends ask of them."""
 
     def __init__(self, data_dir: Path | str, cache: ModelCache | None = None,
@@ -131,7 +132,8 @@ class Engine:
                            rank: bool = True, steering: Steering | None = None) -> Recommendations:
         index = self._listener_index(listener_id)
         query = listeners_query(self.dataset, [index])
-        return Recommendations(retriever, rank, self._suggest(query, k, retriever, rank, steering)[0])
+        return Recommendations(retriever, rank, self._suggest(query, k, retriever, rank, steering)[0],
+                               has_mbids=self.has_mbids)
 
     def recommend_liked(self, liked: Sequence[str | int], k: int = 10, retriever: str = DEFAULT_RETRIEVER,
                         rank: bool = True, steering: Steering | None = None) -> Recommendations:
@@ -155,7 +157,8 @@ class Engine:
         query = liked_query(self.dataset.n_artists, [[h.artist for h in hits] for hits, _ in good])
         rows = iter(self._suggest(query, k, retriever, rank, steering) if good else [])
         return [r if isinstance(r, UsageError) else
-                Recommendations(retriever, rank, next(rows), [self.catalog.hit(h) for h in r[0]], r[1])
+                Recommendations(retriever, rank, next(rows), [self.catalog.hit(h) for h in r[0]], r[1],
+                                has_mbids=self.has_mbids)
                 for r in resolved]
 
     def recommend_all_listeners(self, k: int = 10, retriever: str = DEFAULT_RETRIEVER,
@@ -276,6 +279,11 @@ class Engine:
     def has_genres(self) -> bool:
         """Whether artists have genres (tags); Last.fm-360K has none."""
         return self.dataset.has_tags
+
+    @property
+    def has_mbids(self) -> bool:
+        """Whether artists have MusicBrainz ids (Last.fm-360K; not HetRec)."""
+        return self.dataset.artist_mbids is not None
 
     @property
     def dataset_kind(self) -> str:

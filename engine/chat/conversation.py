@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, replace
 
 from engine.api import NO_GENRES, Engine, Recommendations, Steering, check_k, output_target, short_id, write_output
 from engine.chat import export, intents
-from engine.chat.intents import (BeListener, Copy, Dislike, Evaluate, GenreListener, Help, Intent, Like, MoreLike,
-                                 NeighboursOf, OnlyGenre, Popularity, Recommend, Reset, Save, ShowK, Unknown, Why,
-                                 help_text)
+from engine.chat.intents import (BeListener, Copy, Dislike, Evaluate, GenreListener, Help, ImportHistory, Intent,
+                                 Like, MoreLike, NeighboursOf, OnlyGenre, Popularity, Recommend, Reset, Save, ShowK,
+                                 Unknown, Unmatched, UseHistory, Why, help_text)
 from engine.chat.replies import (CopyReply, ErrorReply, EvaluationReply, HelpReply, NeighboursReply, Reply,
                                  SuggestionsReply, TextReply)
 from engine.chat.session import SavedSession
@@ -57,6 +57,14 @@ class Conversation:
                 return TextReply("Starting over: nobody is listening yet.", state_changed=True)
             case BeListener(listener_id=listener_id):
                 return self.set_listener(listener_id)
+            case ImportHistory(path=path, name=name):
+                report = self.engine.import_history([export.expanded(path)], name)
+                return self.use_history(name, f"Imported {report.listens:,} listens from "
+                                              f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}.")
+            case UseHistory(name=name):
+                return self.use_history(name)
+            case Unmatched():
+                return self._unmatched()
             case Like(artists=artists, unwanted=unwanted):
                 return self._like(artists, unwanted)
             case Dislike(artists=artists):
@@ -101,20 +109,62 @@ class Conversation:
     def set_listener(self, listener_id: int | str) -> Reply:
         listener_id = self.engine.find_listener(listener_id)  # a unique SHA-1 prefix names one; UsageError
         summary = self.engine.listener_summary(listener_id)
-        self.state = replace(self.state, listener_id=listener_id, liked=(), disliked=())
+        kept = self._kept_steering()
+        self.state = replace(self.state, listener_id=listener_id, liked=(), disliked=(), history=None,
+                             history_summary="")
         if summary.profile or isinstance(listener_id, str):  # Last.fm-360K: a profile, no genres
             about = f"{summary.profile or 'no profile'}; {summary.n_artists} artists"
         else:
             about = f"{summary.n_artists} artists, mostly {', '.join(summary.top_genres) or 'untagged music'}"
-        text = f"You are now listener {short_id(listener_id)}: {about}; top artists {', '.join(summary.top_artists[:3])}."
+        text = (f"You are now listener {short_id(listener_id)}: {about}; top artists "
+                f"{', '.join(summary.top_artists[:3])}.{kept}")
         return self._with_suggestions(text)
+
+    def use_history(self, name: str, before: str = "") -> Reply:
+        """Recommend from the saved history `name` (steering is kept; liked artists are not)."""
+        report = self.engine.history_report(name)
+        kept = self._kept_steering()
+        self.state = replace(self.state, listener_id=None, liked=(), disliked=(), history=name,
+                             history_summary=report.headline())
+        text = f"{before} You are now {report.headline()}.".strip()
+        if report.matched_share_of_plays < 0.5:
+            text += f" Much of it is newer than the catalogue, which ends in {report.catalogue_ends}."
+        if report.unmatched:
+            text += " Ask \"what didn't match?\" for the rest."
+        return self._with_suggestions(text + kept)
+
+    def _kept_steering(self) -> str:
+        """" Still leaving out rock; only electronic." when a new listener keeps earlier steering."""
+        state, parts = self.state, []
+        if state.excluded_genres:
+            parts.append("leaving out " + ", ".join(state.excluded_genres))
+        if state.only_genres:
+            parts.append("only " + ", ".join(state.only_genres))
+        if state.popularity:
+            parts.append(POPULARITY_WORDS[state.popularity])
+        return (" Still " + "; ".join(parts) + " (\"anything\" drops that).") if parts else ""
+
+    def _unmatched(self) -> Reply:
+        if self.state.history is None:
+            return ErrorReply("No history in use: \"import PATH\" your export, or \"be me\".")
+        report = self.engine.history_report(self.state.history)
+        if not report.unmatched:
+            return TextReply(f"Every artist of {report.name} matched the catalogue.")
+        shown = report.unmatched[:20]
+        lines = [f"{len(report.unmatched):,} names in {report.name} matched no artist of the catalogue "
+                 f"(it ends in {report.catalogue_ends}); most played:"]
+        lines += [f"  • {u.name} ({u.plays:,} plays)" for u in shown]
+        if len(report.unmatched) > len(shown):
+            lines.append(f"  … and {len(report.unmatched) - len(shown):,} more (cratedig history show {report.name})")
+        return TextReply("\n".join(lines))
 
     def add_liked(self, refs: list[str | int]) -> Reply:
         hits, unknown = self.engine.resolve_phrases(refs)
         known = {a.artist_id for a in self.state.liked}
         added = [LikedArtist(h.artist_id, h.name) for h in hits if h.artist_id not in known]
         added_ids = {a.artist_id for a in added}
-        self.state = replace(self.state, listener_id=None, liked=self.state.liked + tuple(dict.fromkeys(added)),
+        self.state = replace(self.state, listener_id=None, history=None, history_summary="",
+                             liked=self.state.liked + tuple(dict.fromkeys(added)),
                              disliked=tuple(d for d in self.state.disliked if d.artist_id not in added_ids))
         parts = []
         if added:
@@ -148,11 +198,14 @@ class Conversation:
                             state.popularity)
         if state.listener_id is not None:
             result = self.engine.recommend_listener(state.listener_id, state.k, state.retriever, steering=steering)
+        elif state.history is not None:
+            result = self.engine.recommend_history(state.history, state.k, state.retriever, steering=steering)
         elif state.liked:
             result = self.engine.recommend_liked([a.artist_id for a in state.liked], state.k, state.retriever,
                                                  steering=steering)
         else:
-            raise UsageError("tell me an artist you like, or pick a listener (\"be listener 2\")")
+            raise UsageError("tell me an artist you like, \"import\" your listening history, or pick a listener "
+                             "(\"be listener 2\")")
         self.last = result
         return result
 
@@ -163,7 +216,7 @@ class Conversation:
 
     def _steered(self, text: str) -> Reply:
         """A change of how to suggest: new suggestions if there is someone to suggest for."""
-        if self.state.listener_id is None and not self.state.liked:
+        if self.state.listener_id is None and not self.state.liked and self.state.history is None:
             return TextReply(text + " Tell me an artist you like, or pick a listener.", state_changed=True)
         return self._with_suggestions(text)
 

@@ -6,13 +6,20 @@ import csv
 import io
 import json
 import os
+import re
 from datetime import datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from engine.api import Recommendations
 from engine.errors import UsageError
 
-FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown"}
+FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".xspf": "xspf"}
+#: a name ending in this is Lidarr's Custom List JSON, not our JSON
+LIDARR_SUFFIX = ".lidarr.json"
+NO_MBIDS = ("Lidarr lists name artists by MusicBrainz id, and this dataset (HetRec 2011) has none; "
+            "use Last.fm-360K (cratedig fetch --dataset lastfm-360k)")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def default_path(now: datetime | None = None) -> Path:
@@ -30,10 +37,36 @@ def expanded(path: str) -> Path:
 
 
 def format_of(path: Path) -> str:
+    if path.name.lower().endswith(LIDARR_SUFFIX):
+        return "lidarr"
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(f"cannot save as {path.name}: name it .csv, .json or .md")
+        raise UsageError(f"cannot save as {path.name}: name it .csv, .json, .md, .xspf or {LIDARR_SUFFIX}")
     return fmt
+
+
+def as_xspf(recommendations: Recommendations, title: str) -> str:
+    """An XSPF playlist: one track a suggested artist, with only its creator, and the artist's
+    MusicBrainz page (where the data has MBIDs) or Last.fm page as its info."""
+    def text(value: str) -> str:
+        return escape(_NOT_XML.sub("", value))
+
+    tracks = []
+    for s in recommendations.suggestions:
+        page = f"https://musicbrainz.org/artist/{s.mbid}" if s.mbid else s.url
+        tracks.append(f"    <track><creator>{text(s.name)}</creator><info>{text(page)}</info></track>")
+    return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<playlist version=\"1\" xmlns=\"http://xspf.org/ns/0/\">\n"
+            f"  <title>{text(title)}</title>\n  <creator>cratedig</creator>\n  <trackList>\n"
+            + "".join(t + "\n" for t in tracks) + "  </trackList>\n</playlist>\n")
+
+
+def as_lidarr(recommendations: Recommendations) -> tuple[str, int]:
+    """Lidarr's Custom List JSON ([{"MusicBrainzId": ...}]) and how many suggestions had no MBID
+    (left out). UsageError when the data has no MBIDs at all."""
+    if not recommendations.has_mbids:
+        raise UsageError(NO_MBIDS)
+    ids = [s.mbid for s in recommendations.suggestions if s.mbid]
+    return json.dumps([{"MusicBrainzId": m} for m in ids], indent=2) + "\n", len(recommendations.suggestions) - len(ids)
 
 
 def _rows(recommendations: Recommendations) -> list[dict]:
@@ -44,6 +77,10 @@ def _rows(recommendations: Recommendations) -> list[dict]:
 
 def render(recommendations: Recommendations, who: str, liked: list[str], disliked: list[str], fmt: str) -> str:
     """The suggestions (rank, artist, genre, scores, reason, Last.fm URL) and who they are for."""
+    if fmt == "xspf":
+        return as_xspf(recommendations, f"cratedig suggestions for {who}")
+    if fmt == "lidarr":
+        return as_lidarr(recommendations)[0]
     rows = _rows(recommendations)
     if fmt == "json":
         return json.dumps({"for": who, "liked": liked, "disliked": disliked, "retriever": recommendations.retriever,

@@ -65,6 +65,22 @@ class BeListener(Intent):
 
 
 @dataclass(frozen=True)
+class ImportHistory(Intent):
+    path: str
+    name: str = "me"
+
+
+@dataclass(frozen=True)
+class UseHistory(Intent):
+    name: str  # a saved history ("me" unless another name was given)
+
+
+@dataclass(frozen=True)
+class Unmatched(Intent):
+    pass
+
+
+@dataclass(frozen=True)
 class GenreListener(Intent):
     genre: str
 
@@ -105,6 +121,9 @@ class Unknown(Intent):
 
 
 EXAMPLES = (
+    "import ~/Downloads/my_spotify_data.zip",
+    "be me",
+    "what didn't match?",
     "I like Björk and Sigur Rós",
     "I like Björk but not Coldplay",
     "I don't like Coldplay",
@@ -190,6 +209,14 @@ _FORMS: list[tuple[re.Pattern, Callable[[dict], Intent]]] = [
                 r"are the models (any )?good|show (the )?(eval(uation)?|metrics))$", re.I), lambda g: Evaluate()),
     (re.compile(r"^(?:be|pick|use|switch to|as)?\s*(?:listener|user)\s*#?\s*(?P<id>\d+|[0-9a-f]{4,40})…?$", re.I),
      lambda g: BeListener(int(g["id"]) if g["id"].isdigit() else g["id"].lower())),
+    (re.compile(r"^import\s+(?P<path>.+?)(?:\s+as\s+(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]{0,63}))?$", re.I),
+     lambda g: ImportHistory(g["path"].strip(" '\""), g.get("name", "me"))),
+    (re.compile(r"^(?:be me|use my (?:history|listening|scrobbles|plays)|(?:recommend )?from my history|"
+                r"my history)$", re.I), lambda g: UseHistory("me")),
+    (re.compile(r"^(?:what|which)(?: artists| names)? (?:didn'?t|did not|couldn'?t|could not) (?:match|"
+                r"you (?:find|match))$|^unmatched$", re.I), lambda g: Unmatched()),
+    (re.compile(r"^(?:be|use) (?P<name>[A-Za-z0-9][A-Za-z0-9_.-]{0,63})(?:'s)?(?: history)?$", re.I),
+     lambda g: UseHistory(g["name"])),
     (re.compile(r"^(?:be |simulate )?(?:a|an|some) (?:listener|user|fan|person|someone)"
                 r" (?:who )?(?:likes?|loves?|into|of)\s+(?P<genre>.+)$", re.I),
      lambda g: GenreListener(g["genre"].strip().lower())),

@@ -97,6 +97,8 @@ class Dataset:
     source: str = ""
     kind: str = HETREC_2K
     profiles: Profiles | None = None  # Last.fm-360K's listener profiles; None for HetRec
+    #: each artist's MusicBrainz id, "" where it has none (Last.fm-360K); None when the data has none
+    artist_mbids: np.ndarray | None = None
 
     @property
     def has_tags(self) -> bool:

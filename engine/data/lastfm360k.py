@@ -318,4 +318,6 @@ def load_lastfm360k(directory: Path) -> Dataset:
         source=str(directory.resolve()),
         kind=LASTFM_360K,
         profiles=profiles,
+        artist_mbids=_frozen(np.array([k if not k.startswith("name:") else "" for k in artists.keys[used_artists]],
+                                      dtype=object)),
     )

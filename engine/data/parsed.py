@@ -21,7 +21,7 @@ from engine.data.dataset import Dataset, Plays, Profiles, TagAssignments, _froze
 from engine.files import atomic_write_bytes, remove_stale_temporaries
 from engine.paths import cache_dir
 
-FORMAT = 1
+FORMAT = 2  # 2: artist MBIDs kept
 _SEPARATOR = "\x00"
 
 
@@ -86,6 +86,8 @@ def _arrays(data: Dataset) -> dict[str, np.ndarray] | None:
                                           "countries": len(data.profiles.countries) if data.profiles else 0,
                                           }).encode(), dtype=np.uint8),
     }
+    if data.artist_mbids is not None:
+        arrays["artist_mbids"] = _strings(data.artist_mbids)
     if data.profiles is not None:
         arrays.update(profile_gender=data.profiles.gender, profile_age=data.profiles.age,
                       profile_country=data.profiles.country, profile_signup=data.profiles.signup,
@@ -133,6 +135,7 @@ def read_parsed(path: Path, directory: Path) -> Dataset | None:
             source=str(directory.resolve()),
             kind=meta["kind"],
             profiles=profiles,
+            artist_mbids=_frozen(_unstrings(a["artist_mbids"], len(a["artist_ids"]))) if "artist_mbids" in a else None,
         )
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, io.UnsupportedOperation):
         return None

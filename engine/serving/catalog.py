@@ -14,6 +14,7 @@ from rapidfuzz import process
 from engine.data.dataset import Dataset
 from engine.data.features import NO_TAGS, ArtistTags, artist_genres, artist_popularity, artist_tags
 from engine.errors import UsageError
+from engine.serving.matching import NameMatcher
 from engine.serving.results import ArtistHit, ArtistSummary, ListenerSummary
 from engine.serving.search import ArtistSearch, SearchHit, normalise
 
@@ -83,6 +84,16 @@ class Catalog:
 
     def hit(self, found: SearchHit) -> ArtistHit:
         return ArtistHit(self.artist_id(found.artist), found.name, found.score)
+
+    def mbid(self, index: int) -> str:
+        """The artist's MusicBrainz id, or "" (HetRec has none)."""
+        mbids = self.dataset.artist_mbids
+        return "" if mbids is None else str(mbids[index])
+
+    @cached_property
+    def matcher(self) -> NameMatcher:
+        """Confident matching of names from outside (engine.serving.matching)."""
+        return NameMatcher(self.dataset.artist_names, self.popularity, self.dataset.artist_mbids)
 
     def url(self, index: int) -> str:
         """The artist's page on Last.fm."""

@@ -47,6 +47,7 @@ class Suggestion:
     reason: str
     because_artist_id: int | None
     url: str = ""  # the artist's Last.fm page
+    mbid: str = ""  # the artist's MusicBrainz id, where the data has one (Last.fm-360K)
 
     @property
     def movement(self) -> int:
@@ -61,6 +62,8 @@ class Recommendations:
     suggestions: list[Suggestion]
     liked: list[ArtistHit] = field(default_factory=list)  # resolved liked artists (cold start)
     unknown: list[str] = field(default_factory=list)  # liked names/ids that matched nothing
+    history: str = ""  # for a saved history: "me: 412 of 450 artists matched (97 % of plays)"
+    has_mbids: bool = False  # whether the data names artists by MusicBrainz id (Last.fm-360K)
 
 
 @dataclass(frozen=True)
@@ -135,3 +138,49 @@ class TrainedModel:
     name: str
     losses: list[float]
     train_seconds: float
+
+
+@dataclass(frozen=True)
+class MatchedName:
+    """A name from a history and the catalogue artist it matched: how ("mbid", "exact",
+    "normalised", "ambiguous", "cut", "fuzzy") and how well (0..100)."""
+
+    name: str
+    artist_id: int
+    catalogue_name: str
+    how: str
+    score: float
+    plays: int
+
+
+@dataclass(frozen=True)
+class UnmatchedName:
+    name: str
+    plays: int
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    """What an import read and how it matched the catalogue (the summary `history import` prints)."""
+
+    name: str
+    files: list[str]
+    formats: dict[str, int]
+    listens: int
+    skipped: dict[str, int]
+    examples: list[str]
+    matched: list[MatchedName]  # most played first
+    unmatched: list[UnmatchedName]  # most played first
+    matched_share_of_plays: float
+    dataset: str  # the dataset kind matched against
+    catalogue_ends: int  # the year the catalogue's listening ends
+    saved: bool = True
+
+    @property
+    def artists(self) -> int:
+        return len(self.matched) + len(self.unmatched)
+
+    def headline(self) -> str:
+        """"me: 412 of 450 artists matched (97 % of plays)"."""
+        return (f"{self.name}: {len(self.matched):,} of {self.artists:,} artists matched "
+                f"({100 * self.matched_share_of_plays:.0f} % of plays)")

@@ -45,7 +45,8 @@ def _suggestion(catalog: Catalog, recommended: Recommended, scores: dict[str, np
         rank_before=int(recommended.retrieval_rank[row, pos]) + 1, rank_after=pos + 1,
         model_scores={name: float(s[row, pos]) for name, s in scores.items()},
         reason=f"because you play {catalog.name(because)}" if because >= 0 else "popular with similar listeners",
-        because_artist_id=catalog.artist_id(because) if because >= 0 else None, url=catalog.url(artist))
+        because_artist_id=catalog.artist_id(because) if because >= 0 else None, url=catalog.url(artist),
+        mbid=catalog.mbid(artist))
 
 
 def by_popularity(found: Recommended, popularity: np.ndarray, direction: int, k: int) -> Recommended:
