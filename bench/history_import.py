@@ -3,7 +3,9 @@ and as Spotify extended-history files, each in a fresh process (wall time and pe
 import: read, match to the catalogue, save); then recommending from the saved history (p50/p95 of
 `Engine.recommend_history`, the saved file read each time). Files are made here from the formats'
 documented fields (tests/history_samples.py), with catalogue names, typos and names the catalogue lacks.
-Run: python -m bench.history_import [--data DIR] [--listens N]"""
+At 100x (Last.fm-360K's size, synthetic): `--scale-dir DIR` reads the data and trained models an
+earlier `python -m bench.scale --factors 100 --format lastfm-360k --keep DIR` left in DIR/x100.
+Run: python -m bench.history_import [--data DIR] [--listens N] [--scale-dir DIR]"""
 from __future__ import annotations
 
 import json
@@ -54,12 +56,23 @@ def write_exports(folder: Path, events: list) -> dict[str, Path]:
     return {"listenbrainz_zip": lb, "spotify_extended": spotify}
 
 
-def import_once(data: str, path: str, state: str) -> dict:
-    """Run in a child process: the import's wall time and this process's peak RSS."""
-    os.environ["CRATEDIG_STATE"] = state
+def open_engine(data: str, scale_dir: str | None):
+    """The engine on `data`, or on the 100x data and models of a kept `bench.scale` run."""
     from engine.api import Engine
 
-    engine = Engine(data)
+    if not scale_dir:
+        return Engine(data)
+    from bench.scale import EPOCHS
+    from engine.training.store import TrainConfig
+
+    os.environ["CRATEDIG_CACHE"] = str(Path(scale_dir) / "x100" / "cache")
+    return Engine(Path(scale_dir) / "x100" / "data", config=TrainConfig(overrides=EPOCHS[100]))
+
+
+def import_once(data: str, path: str, state: str, scale_dir: str = "") -> dict:
+    """Run in a child process: the import's wall time and this process's peak RSS."""
+    os.environ["CRATEDIG_STATE"] = state
+    engine = open_engine(data, scale_dir)
     engine.catalog.matcher  # the catalogue's index is built once per dataset, not per import
     start = time.perf_counter()
     report = engine.import_history([path], "bench")
@@ -72,29 +85,34 @@ def import_once(data: str, path: str, state: str) -> dict:
 def main() -> None:
     p = parser(__doc__)
     p.add_argument("--listens", type=int, default=1_000_000)
-    p.add_argument("--child", nargs=3, help=argparse_suppress())
+    p.add_argument("--scale-dir", help="100x: the directory of a kept `bench.scale --factors 100` run")
+    p.add_argument("--child", nargs=4, help=argparse_suppress())
     args = p.parse_args()
     if args.child:
         print(json.dumps(import_once(*args.child)))
         return
-    from engine.api import Engine
     from engine.serving.catalog import Catalog
 
-    data = str(data_dir(args))
-    engine = Engine(data)
+    data = "" if args.scale_dir else str(data_dir(args))
+    engine = open_engine(data, args.scale_dir)
     popularity = Catalog(engine.dataset).popularity.astype(float) + 1
-    figures: dict = {"listens": args.listens}
+    figures: dict = {"listens": args.listens, "dataset": engine.dataset_kind, "artists": engine.dataset.n_artists,
+                     "listeners": engine.dataset.n_listeners}
     with tempfile.TemporaryDirectory() as tmp:
         folder, state = Path(tmp), str(Path(tmp) / "state")
         exports = write_exports(folder, listens(engine.dataset.artist_names, popularity, args.listens))
         for name, path in exports.items():
-            out = subprocess.run([sys.executable, "-m", "bench.history_import", "--child", data, str(path), state],
+            out = subprocess.run([sys.executable, "-m", "bench.history_import", "--child", data, str(path), state,
+                                  args.scale_dir or ""],
                                  capture_output=True, text=True, check=True).stdout
             figures[name] = json.loads(out.strip().splitlines()[-1])
         os.environ["CRATEDIG_STATE"] = state
         engine.load_models()
         figures["recommend_from_saved_history"] = timed(lambda: engine.recommend_history("bench", 10), 50)
-    write_result("history_import", "python -m bench.history_import", figures)
+    name, command = "history_import", "python -m bench.history_import"
+    if args.scale_dir:
+        name, command = "history_import_100x", command + " --scale-dir DIR (after bench.scale --factors 100 --keep DIR)"
+    write_result(name, command, figures)
     print(json.dumps(figures))
 
 

@@ -47,6 +47,8 @@ def as_json(reply: Reply) -> dict:
     payload: dict = {"kind": reply.kind, "text": reply.text}
     match reply:
         case SuggestionsReply(recommendations=found):
+            if found.history:
+                payload["history"] = found.history
             payload["suggestions"] = [{"rank": s.rank_after, "artist_id": s.artist_id, "name": s.name,
                                        "genre": s.genre, "reason": s.reason, "scores": s.model_scores, "url": s.url}
                                       for s in found.suggestions]

@@ -217,7 +217,8 @@ class Conversation:
     def _steered(self, text: str) -> Reply:
         """A change of how to suggest: new suggestions if there is someone to suggest for."""
         if self.state.listener_id is None and not self.state.liked and self.state.history is None:
-            return TextReply(text + " Tell me an artist you like, or pick a listener.", state_changed=True)
+            return TextReply(text + " Tell me an artist you like, \"import\" your history, or pick a listener.",
+                             state_changed=True)
         return self._with_suggestions(text)
 
     # -- the other intents -------------------------------------------------------------------

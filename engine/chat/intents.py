@@ -186,7 +186,7 @@ def _split_but_not(text: str) -> tuple[str, str]:
 def _save_path(groups: dict) -> str | None:
     """A file name only when it looks like one ("picks.csv", "~/x/", "out.md"); "a playlist" is not."""
     path = (groups.get("path") or "").strip(" '\"")
-    return path if path and ("/" in path or re.search(r"\.(csv|json|md|markdown)$", path, re.I)) else None
+    return path if path and ("/" in path or re.search(r"\.(csv|json|md|markdown|xspf)$", path, re.I)) else None
 
 
 _FORMS: list[tuple[re.Pattern, Callable[[dict], Intent]]] = [

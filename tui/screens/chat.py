@@ -25,8 +25,9 @@ if TYPE_CHECKING:  # the engine is imported in workers, never on the app's start
     from engine.chat.replies import Reply
 
 RESTORED_SHOWN = 40  # transcript messages redrawn on restore; all of them are kept
-WELCOME = ("Hi! Tell me artists you like (\"I like Björk and Sigur Rós\"), become a real listener "
-           "(\"be listener 2\", or Ctrl+L), or ask \"how good are the models?\". F1 lists what I understand.")
+WELCOME = ("Hi! \"import PATH\" brings your Last.fm, ListenBrainz or Spotify history; or tell me artists "
+           "you like (\"I like Björk and Sigur Rós\"), \"be listener 2\" (Ctrl+L), or ask \"how good are the "
+           "models?\". F1 lists what I understand.")
 
 
 class ChatScreen(Screen):

@@ -1,4 +1,4 @@
-"""Ctrl+S: where to save the current suggestions (.csv, .json or .md)."""
+"""Ctrl+S: where to save the current suggestions (.csv, .json, .md, .xspf or .lidarr.json)."""
 from __future__ import annotations
 
 from textual import on
@@ -20,7 +20,8 @@ class SaveDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="save"):
             yield Static("Save the suggestions", classes="title")
-            yield Static("The extension picks the format: .csv, .json or .md. Enter saves, Esc cancels.",
+            yield Static("The extension picks the format: .csv, .json, .md, .xspf (a playlist) or .lidarr.json "
+                         "(Lidarr's list). Enter saves, Esc cancels.",
                          markup=False, classes="hint")
             yield Input(value=self.default, id="save-path")
 
