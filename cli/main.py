@@ -26,11 +26,11 @@ def main(argv: list[str] | None = None) -> int:
             from cli.app import run_app
 
             return run_app(args.data, args.demo, args.new, args.dataset)
-        from cli import ask, commands, history, recommend
+        from cli import ask, commands, history, recommend, serve
 
         handler = {"data": commands.data_info, "fetch": commands.fetch, "synth": commands.synth,
                    "train": commands.train, "eval": commands.evaluate, "recommend": recommend.recommend,
-                   "search": commands.search, "history": history.history, "neighbours": commands.neighbours, "ask": ask.ask}[args.command]
+                   "search": commands.search, "history": history.history, "serve": serve.serve, "neighbours": commands.neighbours, "ask": ask.ask}[args.command]
         return handler(args) or 0
     except CratedigError as exc:
         print(f"cratedig: error: {exc}", file=sys.stderr)

@@ -131,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     removed = history_commands.add_parser("remove", help="forget a saved history")
     removed.add_argument("name", metavar="NAME")
 
+    serve = command("serve", "a local HTTP API for other music tools (Lidarr, scripts, players)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
+                                                          "only; any other needs --token)")
+    serve.add_argument("--port", type=_whole_number, default=8765)
+    serve.add_argument("--token", help="require Authorization: Bearer TOKEN on every request (or $CRATEDIG_TOKEN)")
+    serve.add_argument("--workers", type=_whole_number, default=1, help="server processes (each holds the models)")
+
     ask = command("ask", "run prompts through the conversation and print the replies")
     ask.add_argument("prompt", nargs="+", metavar="PROMPT")
     ask.add_argument("--format", choices=("text", "json"), default="text")

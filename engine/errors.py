@@ -51,3 +51,8 @@ class ClusterError(CratedigError):
 
 class HistoryFileError(DataError):
     """A listening-history export cannot be read: unknown format, binary, truncated, beyond a bound."""
+
+
+class NotFoundError(UsageError):
+    """Something named in a request is not in the data: an artist, a listener, a saved history
+    (the API answers 404; the CLI, like any usage error, exit code 2)."""

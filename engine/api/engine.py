@@ -11,7 +11,7 @@ import numpy as np
 from engine.api.history import HistoryRequests
 from engine.api.requests import MAX_LIKED, MODEL_NAMES, Stages, check_seeds
 from engine.data.dataset import Dataset, load_dataset
-from engine.errors import UsageError
+from engine.errors import NotFoundError, UsageError
 from engine.evaluation.report import EvaluationReport, evaluate, load_report, save_report
 from engine.evaluation.seeds import SeedsReport, evaluate_seeds, load_seeds_rows, save_seeds_report
 from engine.models.base import Recommender
@@ -220,7 +220,7 @@ class Engine(HistoryRequests):
             raise UsageError(f"{len(liked)} liked artists given; at most {MAX_LIKED}")
         hits, unknown = self.catalog.resolve_phrases(liked)
         if not hits:
-            raise UsageError(f"none of the liked artists were found: {', '.join(unknown)}")
+            raise NotFoundError(f"none of the liked artists were found: {', '.join(unknown)}")
         return hits, unknown
 
     def _listener_index(self, listener_id: int | str) -> int:
@@ -230,12 +230,12 @@ class Engine(HistoryRequests):
             return index
         ids = self.dataset.listener_ids
         if ids.dtype.kind != "U":
-            raise UsageError(f"unknown listener id {listener_id}: ids run from {ids[0]} to {ids[-1]} with gaps")
+            raise NotFoundError(f"unknown listener id {listener_id}: ids run from {ids[0]} to {ids[-1]} with gaps")
         found = self.dataset.listeners_with_prefix(str(listener_id), limit=3)
         if len(found) == 1:
             return int(found[0])
         if not len(found):
-            raise UsageError(f"no listener id starts with {str(listener_id)[:40]!r}")
+            raise NotFoundError(f"no listener id starts with {str(listener_id)[:40]!r}")
         shown = ", ".join(str(ids[i])[:12] + "…" for i in found[:2]) + (" and more" if len(found) > 2 else "")
         raise UsageError(f"listener id {str(listener_id)[:40]!r} is ambiguous ({shown}): type more of it")
 
@@ -250,7 +250,7 @@ class Engine(HistoryRequests):
         check_k(k)
         found = self.catalog.resolve(artist)
         if found is None:
-            raise UsageError(f"no artist matches {artist!r}")
+            raise NotFoundError(f"no artist matches {artist!r}")
         space, a = self._space(model), found.artist
         near = space.nearest(a, k)
         return Neighbours(self.catalog.artist_id(a), found.name, str(self.catalog.genres[a]), model,
@@ -296,7 +296,7 @@ class Engine(HistoryRequests):
     def artist_summary(self, artist_id: int) -> ArtistSummary:
         index = self.dataset.artist_index(artist_id)
         if index is None:
-            raise UsageError(f"unknown artist id {artist_id}")
+            raise NotFoundError(f"unknown artist id {artist_id}")
         return self.catalog.artist_summary(index)
 
     def artist_tags(self, artist_id: int, top: int = 8) -> list[str]:

@@ -83,7 +83,8 @@ class Catalog:
         return int(self.dataset.artist_ids[index])
 
     def hit(self, found: SearchHit) -> ArtistHit:
-        return ArtistHit(self.artist_id(found.artist), found.name, found.score)
+        return ArtistHit(self.artist_id(found.artist), found.name, found.score, self.url(found.artist),
+                         self.mbid(found.artist))
 
     def mbid(self, index: int) -> str:
         """The artist's MusicBrainz id, or "" (HetRec has none)."""

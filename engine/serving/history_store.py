@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.data.listens import ListeningHistory
-from engine.errors import UsageError
+from engine.errors import NotFoundError, UsageError
 from engine.files import atomic_write_bytes, remove_stale_temporaries
 from engine.paths import state_dir
 
@@ -120,7 +120,7 @@ def load(name: str) -> tuple[ListeningHistory, StoredMatches]:
         return history, StoredMatches(str(meta["fingerprint"]), a["artist_id"], list(meta["how"]), a["score"])
     except FileNotFoundError:
         known = ", ".join(saved_names()) or "none yet"
-        raise UsageError(f"no saved history {name!r} (saved: {known}); import one first") from None
+        raise NotFoundError(f"no saved history {name!r} (saved: {known}); import one first") from None
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, io.UnsupportedOperation) as exc:
         raise UsageError(f"saved history {name!r} ({path}) cannot be read ({exc}); import it again") from None
 
@@ -130,7 +130,7 @@ def remove(name: str) -> Path:
     try:
         path.unlink()
     except FileNotFoundError:
-        raise UsageError(f"no saved history {name!r}") from None
+        raise NotFoundError(f"no saved history {name!r}") from None
     except OSError as exc:
         raise UsageError(f"cannot remove history {name!r}: {exc.strerror or exc}") from None
     return path

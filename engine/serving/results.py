@@ -20,6 +20,8 @@ class ArtistHit:
     artist_id: int
     name: str
     score: float
+    url: str = ""  # the artist's Last.fm page
+    mbid: str = ""  # its MusicBrainz id, where the data has one
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def test_search_json_lists_one_entry_per_query_in_order(run, small_engine, small
     result = json.loads(out)
     assert [r["query"] for r in result] == [name, "", "x" * 5000]
     assert result[0]["results"][0]["name"] == name
-    assert set(result[0]["results"][0]) == {"artist_id", "name", "score"}
+    assert set(result[0]["results"][0]) == {"artist_id", "name", "score", "url", "mbid"}
     assert result[1]["results"] == [] and result[2]["results"] == []
 
 
