@@ -45,6 +45,11 @@ def ask(args) -> int:
 def as_json(reply: Reply) -> dict:
     """One reply as the documented JSON object: kind and text, and the data its kind carries."""
     payload: dict = {"kind": reply.kind, "text": reply.text}
+    if reply.matched or reply.unknown or isinstance(reply, SuggestionsReply):
+        payload["liked"] = [{"artist_id": h.artist_id, "name": h.name, "score": h.score} for h in reply.matched]
+        payload["unknown"] = list(reply.unknown)
+        payload["did_you_mean"] = {name: [{"artist_id": h.artist_id, "name": h.name} for h in hits]
+                                   for name, hits in reply.did_you_mean.items()}
     match reply:
         case SuggestionsReply(recommendations=found):
             if found.history:

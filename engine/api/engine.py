@@ -118,6 +118,10 @@ class Engine(HistoryRequests):
         found = self.catalog.resolve(ref)
         return None if found is None else self.catalog.hit(found)
 
+    def did_you_mean(self, phrase: str, limit: int = 3) -> list[ArtistHit]:
+        """Artists a phrase that matched none may have meant: for the user to choose, never taken."""
+        return [self.catalog.hit(h) for h in self.catalog.did_you_mean(phrase, limit)]
+
     def is_genre(self, phrase: str) -> bool:
         """Whether `phrase` names a genre ("rock", "hip hop") rather than an artist."""
         return self.catalog.is_genre(phrase)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from engine.api import NO_GENRES, Engine, Recommendations, Steering, check_k, output_target, short_id, write_output
-from engine.chat import export, intents
-from engine.chat.intents import (BeListener, Copy, Dislike, Evaluate, GenreListener, Help, ImportHistory, Intent,
+from engine.chat import choices, export, intents
+from engine.chat.intents import (BeListener, Choose, Copy, Dislike, Evaluate, GenreListener, Help, ImportHistory, Intent,
                                  Like, MoreLike, NeighboursOf, OnlyGenre, Popularity, Recommend, Reset, Save, ShowK,
                                  Unknown, Unmatched, UseHistory, Why, help_text)
 from engine.chat.replies import (CopyReply, ErrorReply, EvaluationReply, HelpReply, NeighboursReply, Reply,
@@ -22,6 +22,7 @@ class Conversation:
     engine: Engine
     state: ConversationState = field(default_factory=ConversationState)
     last: Recommendations | None = None
+    pending: choices.Pending | None = None  # "did you mean" choices the next prompt may accept
 
     def snapshot(self, transcript: list[tuple[str, str]]) -> SavedSession:
         """What to save of this conversation: its state, on which data, and the transcript."""
@@ -38,10 +39,23 @@ class Conversation:
         return f"Welcome back: restored your last session ({self.state.who}). Say \"new\" to start fresh."
 
     def handle(self, prompt: str) -> Reply:
+        intent = intents.parse(prompt)
+        pending, self.pending = self.pending, None  # choices hold for the next prompt only
         try:
-            return self._answer(intents.parse(prompt))
+            if isinstance(intent, Choose):
+                return self._choose(pending, intent.number)
+            return self._answer(intent)
         except UsageError as exc:
             return ErrorReply(str(exc))
+
+    def _choose(self, pending: choices.Pending | None, number: int) -> Reply:
+        if pending is None:
+            return ErrorReply("There is nothing to choose from: name an artist you like.")
+        if not 1 <= number <= len(pending.choices):
+            self.pending = pending
+            return ErrorReply(f"Choose from 1 to {len(pending.choices)}.")
+        hit = pending.choices[number - 1]
+        return self.add_liked([hit.artist_id]) if pending.action == "like" else self._dislike([hit.artist_id])
 
     def _answer(self, intent: Intent) -> Reply:
         match intent:
@@ -169,11 +183,15 @@ class Conversation:
         parts = []
         if added:
             parts.append("Noted that you like " + ", ".join(a.name for a in added) + ".")
-        if unknown:
-            parts.append("I couldn't find " + ", ".join(repr(u) for u in unknown) + ".")
+        question, self.pending, offered = choices.not_found(self.engine, unknown, "like")
+        if question:
+            parts.append(question)
+        found = {"matched": tuple(hits), "unknown": tuple(unknown), "did_you_mean": offered}
         if not self.state.liked:
-            return ErrorReply(" ".join(parts) or "Tell me an artist you like.")
-        return self._with_suggestions(" ".join(parts))
+            if self.pending is not None:
+                return TextReply(" ".join(parts), **found)
+            return ErrorReply(" ".join(parts) or "Tell me an artist you like.", **found)
+        return replace(self._with_suggestions(" ".join(parts)), **found)
 
     def remove_liked(self, artist_id: int) -> None:
         self.state = replace(self.state, liked=tuple(a for a in self.state.liked if a.artist_id != artist_id))
@@ -224,8 +242,8 @@ class Conversation:
     # -- the other intents -------------------------------------------------------------------
     def _split_unwanted(self, phrases: list[str]) -> tuple[list[str], list[str]]:
         """(genres, artist phrases): "rock" is a genre family to leave out, "Coldplay" an artist."""
-        genres = [p.lower() for p in phrases if self.engine.is_genre(p)]
-        return genres, [p for p in phrases if not self.engine.is_genre(p)]
+        genres = [p.lower() for p in phrases if isinstance(p, str) and self.engine.is_genre(p)]
+        return genres, [p for p in phrases if p not in genres and not (isinstance(p, str) and p.lower() in genres)]
 
     def _leave_out(self, phrases: list[str]) -> tuple[list[str], list[str]]:
         """Add `phrases` to what is left out; (what was left out, what matched nothing), as names."""
@@ -251,10 +269,14 @@ class Conversation:
 
     def _dislike(self, phrases: list[str]) -> Reply:
         left_out, unknown = self._leave_out(phrases)
+        question, self.pending, offered = choices.not_found(self.engine, unknown, "leave out")
+        found = {"unknown": tuple(unknown), "did_you_mean": offered}
         if not left_out:
             hint = "" if self.engine.has_genres else f" (If you meant a genre: {NO_GENRES}.)"
-            return ErrorReply("I couldn't find " + ", ".join(repr(u) for u in unknown) + "." + hint)
-        return self._steered("I'll leave out " + ", ".join(left_out) + ".")
+            if self.pending is not None:
+                return TextReply(question + hint, **found)
+            return ErrorReply(question + hint, **found)
+        return replace(self._steered(f"I'll leave out {', '.join(left_out)}. {question}".strip()), **found)
 
     def _more_like(self, artists: list[str], unwanted: list[str]) -> Reply:
         before = [a.name for a in self.state.liked]

@@ -81,6 +81,11 @@ class Unmatched(Intent):
 
 
 @dataclass(frozen=True)
+class Choose(Intent):
+    number: int  # 1-based: which of the "did you mean" choices
+
+
+@dataclass(frozen=True)
 class GenreListener(Intent):
     genre: str
 
@@ -191,6 +196,7 @@ def _save_path(groups: dict) -> str | None:
 
 _FORMS: list[tuple[re.Pattern, Callable[[dict], Intent]]] = [
     (re.compile(r"^(help|\?|what can (you|i) (do|say)|commands)$", re.I), lambda g: Help()),
+    (re.compile(r"^(?:(?P<n>[1-9])|yes|y|yeah|yep|ok|sure)$", re.I), lambda g: Choose(int(g.get("n", 1)))),
     (re.compile(r"^(reset|clear|start over|new|new session|start again|forget (it|everything))$", re.I),
      lambda g: Reset()),
     (re.compile(r"^(?:show|give|list)(?: me)? (?P<k>\d{1,6})(?: (?:more|suggestions|artists|results))?$|"

@@ -14,6 +14,11 @@ class Reply:
     state_changed: bool = False
     #: False when the prompt could not be answered (an error, or words not understood)
     answered: bool = True
+    #: artists the prompt named that matched (confidently), names that matched none, and the
+    #: "did you mean" choices offered for those ({name: [ArtistHit]})
+    matched: tuple = field(default=(), kw_only=True)
+    unknown: tuple = field(default=(), kw_only=True)
+    did_you_mean: dict = field(default_factory=dict, kw_only=True)
 
     @property
     def kind(self) -> str:

@@ -18,8 +18,10 @@ from engine.serving.matching import NameMatcher
 from engine.serving.results import ArtistHit, ArtistSummary, ListenerSummary
 from engine.serving.search import ArtistSearch, SearchHit, normalise
 
-#: a search hit below this score does not count as the artist the user meant
-MIN_MATCH_SCORE = 70
+#: search hits offered as "did you mean" score at least this
+DID_YOU_MEAN_SCORE = 60
+#: a longer name is cut to this before matching
+MAX_NAME_CHARS = 500
 #: a phrase with "and" matching at least this well is one artist ("Simon and Garfunkel")
 WHOLE_PHRASE_SCORE = 95
 #: how many of an artist's most applied tags decide its genre families
@@ -110,12 +112,24 @@ class Catalog:
         return self.searcher.search(cleaned, limit)
 
     def resolve(self, ref: str | int) -> SearchHit | None:
-        """An artist by Last.FM id (int) or by name (best search match), or None."""
+        """An artist by Last.FM id (int), or by name when the name matches confidently
+        (engine.serving.matching: exact, normalised, cut at "feat.", or a clear typo); else None.
+        A name the catalogue lacks is never swapped for the closest other artist."""
         if isinstance(ref, (int, np.integer)) and not isinstance(ref, bool):
             index = self.dataset.artist_index(int(ref))
             return None if index is None else SearchHit(index, self.name(index), 100.0)
-        hits = self.search(str(ref), 1)
-        return hits[0] if hits and hits[0].score >= MIN_MATCH_SCORE else None
+        text = "".join(ch for ch in str(ref)[:MAX_NAME_CHARS] if ch.isprintable())
+        found = self.matcher.match(text)
+        return SearchHit(found.artist, self.name(found.artist), found.score) if found.found else None
+
+    def did_you_mean(self, name: str, limit: int = 3) -> list[SearchHit]:
+        """Artists a name that matched none may have meant (the search's best, for the user to pick)."""
+        found = [h for h in self.search(name, limit) if h.score >= DID_YOU_MEAN_SCORE]
+        for part in and_alternatives(name) if not found else ():  # "Jamie xx and Kiasmos": the parts
+            found = [h for h in self.search(part, limit) if h.score >= DID_YOU_MEAN_SCORE]
+            if found:
+                break
+        return found
 
     def resolve_phrases(self, phrases: Sequence[str | int]) -> tuple[list[SearchHit], list[str]]:
         """Resolve artist references; a phrase with 'and' that is not itself a good match

@@ -5,7 +5,7 @@ since swapping it for another artist is worse than leaving it out.
 The steps, first that answers wins: the MBID (Last.fm-360K) → the exact name → the normalised name
 (accents, case, "&"/"+"/"and", a leading "The" or trailing ", The", punctuation, spacing) → the name
 cut at "feat."/"ft."/"featuring"/brackets → a typo: a Damerau-Levenshtein distance the name's
-length allows (FUZZY_RULE, calibrated on tests/engine/serving/name_queries.tsv: see
+length allows (the shorter of the two names: FUZZY_RULE, calibrated on tests/engine/serving/name_queries.tsv: see
 bench/name_matching.py), when exactly one catalogue name is that close. A normalised name two
 catalogue artists share is matched to the more played one and marked "ambiguous"."""
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from engine.errors import printable
 from engine.serving.search import normalise
 
 
@@ -26,7 +27,7 @@ class FuzzyRule:
     name, spaces removed), one below `two_edits_from`, two from there on."""
 
     one_edit_from: int = 6
-    two_edits_from: int = 12
+    two_edits_from: int = 10
 
     def edits(self, length: int) -> int:
         return 0 if length < self.one_edit_from else (1 if length < self.two_edits_from else 2)
@@ -74,10 +75,12 @@ class NameMatcher:
         self.exact: dict[str, list[int]] = {}
         self.by_key: dict[str, list[int]] = {}
         for i, name in enumerate(names.tolist()):
-            self.exact.setdefault(str(name).strip(), []).append(i)
-            key = match_key(str(name))
-            if key:
-                self.by_key.setdefault(key, []).append(i)
+            # a name with control characters is shown, and so typed back, in its printable form
+            for form in dict.fromkeys((str(name), printable(str(name)))):
+                for table, key in ((self.exact, form.strip()), (self.by_key, match_key(form))):
+                    owners = table.setdefault(key, []) if key else []
+                    if key and i not in owners:
+                        owners.append(i)
         self.by_mbid = {} if mbids is None else {m: i for i, m in enumerate(mbids.tolist()) if m}
         self.by_length: dict[int, tuple[list[str], list[list[int]]]] = {}
         for key, artists in self.by_key.items():
@@ -112,15 +115,18 @@ class NameMatcher:
         return Match(order[0], "ambiguous", 100.0, tuple(order[1:4]))
 
     def _typo(self, key: str) -> Match:
-        """The one catalogue name within the edits `key`'s length allows, if exactly one is."""
+        """The one catalogue name within the edits the shorter name's length allows, if exactly one is."""
         allowed = self.rule.edits(len(key))
         if not allowed:
             return NO_MATCH
         best: list[tuple[int, list[int]]] = []
         for length in range(len(key) - allowed, len(key) + allowed + 1):
             keys, owners = self.by_length.get(length, ((), ()))
+            within = min(allowed, self.rule.edits(length))  # the shorter of the two names decides
+            if not keys or not within:
+                continue
             for _, distance, i in process.extract(key, keys, scorer=DamerauLevenshtein.distance,
-                                                  score_cutoff=allowed, limit=2):
+                                                  score_cutoff=within, limit=2):
                 best.append((int(distance), owners[i]))
         if not best:
             return NO_MATCH
