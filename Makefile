@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-.PHONY: app test bench
+.PHONY: app test bench docs
 app: $(STAMP)
 	$(VENV)/bin/cratedig $(ARGS)
 
@@ -21,3 +21,6 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench.run_all
+
+docs: $(STAMP)
+	$(VENV)/bin/python -m bench.render_docs

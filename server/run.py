@@ -10,6 +10,7 @@ import uvicorn
 
 from engine import api
 from server.app import build_app
+from server.slow_clients import TimedHeaders
 
 #: idle keep-alive connections are closed after this many seconds
 KEEP_ALIVE_SECONDS = 5
@@ -46,14 +47,19 @@ def app_from_environment():
     return build_app(engine, os.environ.get("CRATEDIG_SERVE_TOKEN") or None)
 
 
+def options(host: str, port: int) -> dict:
+    """How uvicorn runs the API: quiet, bounded, slow clients timed out (server.slow_clients)."""
+    return dict(host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_SECONDS,
+                limit_concurrency=MAX_CONCURRENT, server_header=False, access_log=False, http=TimedHeaders)
+
+
 def serve(engine: api.Engine, host: str, port: int, token: str | None, workers: int = 1) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM)."""
-    options = dict(host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_SECONDS,
-                   limit_concurrency=MAX_CONCURRENT, server_header=False, access_log=False)
+    options_ = options(host, port)
     if workers > 1:
         os.environ.update({"CRATEDIG_SERVE_DATA": str(engine.data_dir), "CRATEDIG_SERVE_KIND": engine.dataset_kind,
                            "CRATEDIG_SERVE_TOKEN": token or ""})
-        uvicorn.run("server.run:app_from_environment", factory=True, workers=workers, **options)
+        uvicorn.run("server.run:app_from_environment", factory=True, workers=workers, **options_)
         return
     warm(engine)
-    uvicorn.run(build_app(engine, token), **options)
+    uvicorn.run(build_app(engine, token), **options_)

@@ -197,6 +197,17 @@ class CratedigApp(App):
 
         self.push_screen(SaveDialog(str(default_path())), self._save_to)
 
+    def action_import_history(self) -> None:
+        if not self._need_engine():
+            return
+        from tui.screens.import_dialog import ImportDialog
+
+        self.push_screen(ImportDialog(), self._import_from)
+
+    def _import_from(self, path: str | None) -> None:
+        if path:
+            self.chat.ask(f'import "{path}"' if " " in path else f"import {path}")
+
     def _save_to(self, path: str | None) -> None:
         if path:
             self.chat.ask(f"save as {path}")
@@ -216,6 +227,8 @@ class CratedigApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Import listening history", "Read your Last.fm, ListenBrainz or Spotify export and "
+                            "recommend from it", self.action_import_history)
         yield SystemCommand("Pick a listener", "Choose a real Last.FM listener", self.action_pick_listener)
         yield SystemCommand("Model checks", "Evaluation, loss curves, embedding plots", self.action_model_checks)
         yield SystemCommand("Switch retriever", "Cycle the retrieval model feeding the ranker",
@@ -226,7 +239,7 @@ class CratedigApp(App):
         yield SystemCommand("Evaluate models", "Hold-out evaluation of every model (trains on a split)",
                             self.action_evaluate)
         yield SystemCommand("Reset conversation", "Forget the listener and liked artists", self.action_reset)
-        yield SystemCommand("Save suggestions", "Write the current suggestions to a .csv, .json or .md file",
+        yield SystemCommand("Save suggestions", "Write the current suggestions to .csv, .json, .md, .xspf or .lidarr.json",
                             self.action_save)
         yield SystemCommand("Copy suggestions", "Put the current suggestions on the clipboard", self.action_copy)
         yield SystemCommand("Download dataset", "Fetch the official GroupLens zip", self.action_download)

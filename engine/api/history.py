@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from engine.data.listens import read_history
-from engine.errors import UsageError
+from engine.errors import NotFoundError, UsageError
 from engine.models.query import liked_query
 from engine.models.registry import DEFAULT_RETRIEVER
 from engine.serving import history_store
@@ -62,9 +62,12 @@ class HistoryRequests:
     def load_history(self: "Engine", ref: str) -> LoadedHistory:
         """A saved history by name; or, when no history has that name and `ref` is a path, its files
         read (not saved). Matches made on other data are made again on this data."""
-        if not history_store.exists(ref) and Path(ref).expanduser().exists():
-            history = read_history([ref])
-            return LoadedHistory(Path(ref).name, history, match_names(history, self.catalog))
+        if not history_store.exists(ref):
+            if Path(ref).expanduser().exists():
+                history = read_history([ref])
+                return LoadedHistory(Path(ref).name, history, match_names(history, self.catalog))
+            if not history_store.valid_name(ref):
+                raise NotFoundError(f"{ref[:200]}: no such file, and no saved history has that name")
         history, stored = history_store.load(ref)
         return LoadedHistory(ref, history, match_names(history, self.catalog, stored))
 

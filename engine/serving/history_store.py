@@ -37,8 +37,12 @@ class StoredMatches:
     score: np.ndarray  # float32 per name
 
 
+def valid_name(name: str) -> bool:
+    return isinstance(name, str) and bool(_NAME.match(name)) and not name.endswith(".")
+
+
 def check_name(name: str) -> str:
-    if not isinstance(name, str) or not _NAME.match(name) or name.endswith("."):
+    if not valid_name(name):
         raise UsageError(f"history name {str(name)[:70]!r}: use letters, digits, '.', '_' or '-' "
                          "(at most 64, starting with a letter or digit)")
     return name
@@ -60,7 +64,7 @@ def saved_names() -> list[str]:
 
 
 def exists(name: str) -> bool:
-    return bool(_NAME.match(name)) and history_path(name).is_file()
+    return valid_name(name) and history_path(name).is_file()
 
 
 def _blob(values: list[str]) -> np.ndarray:

@@ -12,6 +12,7 @@ import pytest
 import uvicorn
 
 from server.app import build_app
+from server.run import options
 
 
 class Running:
@@ -21,8 +22,7 @@ class Running:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        config = uvicorn.Config(build_app(engine, token), host="127.0.0.1", port=self.port, log_level="warning",
-                                timeout_keep_alive=1)
+        config = uvicorn.Config(build_app(engine, token), **options("127.0.0.1", self.port))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -108,3 +108,18 @@ def test_listening_beyond_loopback_needs_a_token(capsys, monkeypatch):
     monkeypatch.delenv("CRATEDIG_TOKEN", raising=False)
     assert main(["serve", "--host", "0.0.0.0", "--demo"]) == 2
     assert "--token" in capsys.readouterr().err
+
+
+def test_a_client_that_never_finishes_its_headers_is_cut_off(api, monkeypatch):
+    import socket
+    import time
+
+    from server.slow_clients import TimedHeaders
+
+    monkeypatch.setattr(TimedHeaders, "header_seconds", 0.5)
+    with socket.create_connection(("127.0.0.1", api.port), timeout=5) as client:
+        client.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")  # and nothing more
+        started = time.monotonic()
+        assert client.recv(1024) == b""  # closed by the server
+        assert time.monotonic() - started < 4
+    assert api.get("/v1/health")[0] == 200  # others are still answered

@@ -163,3 +163,12 @@ def test_a_folder_without_any_export_is_refused(tmp_path):
 def test_a_missing_path_is_named(tmp_path):
     with pytest.raises(HistoryFileError, match="no such file or folder"):
         read_history([tmp_path / "nope.zip"])
+
+
+def test_a_zip_expanding_beyond_the_bound_is_refused(tmp_path, monkeypatch):
+    from engine.data.listens import sources
+
+    monkeypatch.setattr(sources, "MAX_UNPACKED_BYTES", 1000)
+    path = samples.listenbrainz_zip(tmp_path / "lb.zip", LISTENS * 10)
+    with pytest.raises(HistoryFileError, match="expands to .* at most 1,000"):
+        read_history([path])
