@@ -1,8 +1,8 @@
 """Load on the HTTP API (`cratedig serve`): wrk (apt-get install wrk), 64 connections for 60 s on a
 mix of the endpoints (search, similar artists, recommendations for a listener, for seed artists and
 for a saved history, health), against the server on 127.0.0.1 only. Then 100,000 more requests,
-the server's resident memory read every 20,000 (it must stay flat). Each wrk run is bounded by
-its duration; the server is stopped at the end.
+the server's resident memory read after every 15-second round (it must stay flat); at most 10
+minutes. Each wrk run is bounded by its duration; the server is stopped at the end.
 Run: python -m bench.api_load [--data DIR] [--workers N] [--seconds 60] [--connections 64] [--scale-dir DIR]"""
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ import urllib.request
 from pathlib import Path
 
 from bench.common import data_dir, parser, write_result
+
+#: after the timed run: rounds of ROUND_SECONDS until MEMORY_REQUESTS more requests, at most MEMORY_SECONDS
+MEMORY_REQUESTS = 100_000
+MEMORY_SECONDS = 600
+ROUND_SECONDS = 15
 
 LUA = """
 local paths = {%s}
@@ -95,13 +100,16 @@ def main() -> None:
     p.add_argument("--seconds", type=int, default=60)
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--scale-dir", help="100x: the directory of a kept `bench.scale --factors 100` run")
-    p.add_argument("--serve-child", nargs=2, help=argparse.SUPPRESS)
+    p.add_argument("--no-cache", action="store_true", help="the server computes every answer (no response cache)")
+    p.add_argument("--skip-memory", action="store_true", help="no memory rounds after the timed run")
+    p.add_argument("--serve-child", nargs=3, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.serve_child:
         from bench.history_import import open_engine
         from server.run import serve
 
-        serve(open_engine("", args.serve_child[1]), "127.0.0.1", int(args.serve_child[0]), None)
+        serve(open_engine("", args.serve_child[1]), "127.0.0.1", int(args.serve_child[0]), None,
+              cache=args.serve_child[2] == "1")
         return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -119,9 +127,10 @@ def main() -> None:
         script.write_text(LUA % ", ".join(json.dumps(p) for p in mix(engine)))
         port = free_port()
         command = [sys.executable, "-m", "cli.main", "--data", str(engine.data_dir), "serve", "--port", str(port),
-                   "--workers", str(args.workers)]
+                   "--workers", str(args.workers)] + (["--no-cache"] if args.no_cache else [])
         if args.scale_dir:  # the 100x models were trained with their own epochs: the engine is built as there
-            command = [sys.executable, "-m", "bench.api_load", "--serve-child", str(port), args.scale_dir]
+            command = [sys.executable, "-m", "bench.api_load", "--serve-child", str(port), args.scale_dir,
+                       "0" if args.no_cache else "1"]
             env["CRATEDIG_CACHE"] = os.environ["CRATEDIG_CACHE"]
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
@@ -137,23 +146,22 @@ def main() -> None:
                     time.sleep(1)
             figures = {"dataset": engine.dataset_kind, "artists": engine.dataset.n_artists,
                        "listeners": engine.dataset.n_listeners, "workers": args.workers,
-                       "connections": args.connections, "paths_in_mix": len(mix(engine))}
+                       "connections": args.connections, "paths_in_mix": len(mix(engine)), "cache": not args.no_cache}
             figures["load"] = wrk(url, script, args.seconds, args.connections)
             memory = [rss_mb(server.pid)]
-            served = 0
-            rate = max(figures["load"]["requests_per_s"], 1)
-            while served < 100_000:
-                run = wrk(url, script, max(2, int(20_000 / rate)), args.connections)
-                served += run["requests"]
+            served, started = 0, time.monotonic()
+            while not args.skip_memory and served < MEMORY_REQUESTS and time.monotonic() - started < MEMORY_SECONDS:
+                served += wrk(url, script, ROUND_SECONDS, args.connections)["requests"]
                 memory.append(rss_mb(server.pid))
-            figures["memory_mb_every_20000_requests"] = memory
+            figures["memory_mb_every_round"] = memory
             figures["memory_requests"] = served
         finally:
             server.terminate()
             server.wait(timeout=30)
-    name = "api_load" + ("_100x" if args.scale_dir else "") + (f"_{args.workers}_workers" if args.workers > 1 else "")
-    write_result(name, "python -m bench.api_load" + (f" --workers {args.workers}" if args.workers > 1 else "")
-                 + (" --scale-dir DIR" if args.scale_dir else ""), figures)
+    flags = ((f" --workers {args.workers}" if args.workers > 1 else "") + (" --no-cache" if args.no_cache else "")
+             + (" --skip-memory" if args.skip_memory else "") + (" --scale-dir DIR" if args.scale_dir else ""))
+    name = "api_load" + flags.replace(" --", "_").replace(" DIR", "").replace("-", "_")
+    write_result(name, "python -m bench.api_load" + flags, figures)
     print(json.dumps(figures))
 
 

@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_whole_number, default=8765)
     serve.add_argument("--token", help="require Authorization: Bearer TOKEN on every request (or $CRATEDIG_TOKEN)")
     serve.add_argument("--workers", type=_whole_number, default=1, help="server processes (each holds the models)")
+    serve.add_argument("--no-cache", action="store_true", help="compute every answer (no response cache)")
 
     ask = command("ask", "run prompts through the conversation and print the replies")
     ask.add_argument("prompt", nargs="+", metavar="PROMPT")

@@ -25,5 +25,5 @@ def serve(args) -> int:
     engine = open_engine(args)
     load_models(engine)
     say(f"cratedig API on http://{args.host}:{args.port}/v1/ (OpenAPI: /openapi.json); Ctrl+C stops it")
-    run(engine, args.host, args.port, token, args.workers)
+    run(engine, args.host, args.port, token, args.workers, cache=not args.no_cache)
     return 0

@@ -16,7 +16,7 @@ from server.slow_clients import TimedHeaders
 KEEP_ALIVE_SECONDS = 5
 #: requests in progress at once; more are answered 503 at once rather than queued without bound
 MAX_CONCURRENT = 512
-_ENV = ("CRATEDIG_SERVE_DATA", "CRATEDIG_SERVE_KIND", "CRATEDIG_SERVE_TOKEN")
+_ENV = ("CRATEDIG_SERVE_DATA", "CRATEDIG_SERVE_KIND", "CRATEDIG_SERVE_TOKEN", "CRATEDIG_SERVE_CACHE")
 
 
 def is_loopback(host: str) -> bool:
@@ -44,7 +44,8 @@ def app_from_environment():
     """The app for one worker process (uvicorn --workers): the engine from the environment."""
     engine = api.Engine(os.environ["CRATEDIG_SERVE_DATA"], kind=os.environ.get("CRATEDIG_SERVE_KIND") or None)
     warm(engine)
-    return build_app(engine, os.environ.get("CRATEDIG_SERVE_TOKEN") or None)
+    return build_app(engine, os.environ.get("CRATEDIG_SERVE_TOKEN") or None,
+                     cache=os.environ.get("CRATEDIG_SERVE_CACHE", "1") == "1")
 
 
 def options(host: str, port: int) -> dict:
@@ -53,13 +54,13 @@ def options(host: str, port: int) -> dict:
                 limit_concurrency=MAX_CONCURRENT, server_header=False, access_log=False, http=TimedHeaders)
 
 
-def serve(engine: api.Engine, host: str, port: int, token: str | None, workers: int = 1) -> None:
+def serve(engine: api.Engine, host: str, port: int, token: str | None, workers: int = 1, cache: bool = True) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM)."""
     options_ = options(host, port)
     if workers > 1:
         os.environ.update({"CRATEDIG_SERVE_DATA": str(engine.data_dir), "CRATEDIG_SERVE_KIND": engine.dataset_kind,
-                           "CRATEDIG_SERVE_TOKEN": token or ""})
+                           "CRATEDIG_SERVE_TOKEN": token or "", "CRATEDIG_SERVE_CACHE": "1" if cache else "0"})
         uvicorn.run("server.run:app_from_environment", factory=True, workers=workers, **options_)
         return
     warm(engine)
-    uvicorn.run(build_app(engine, token), **options_)
+    uvicorn.run(build_app(engine, token, cache), **options_)

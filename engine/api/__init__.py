@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from engine.api.engine import Engine
 from engine.api.history import DEFAULT_NAME as DEFAULT_HISTORY
-from engine.api.history import remove_history, saved_histories
+from engine.api.history import histories_folder, remove_history, saved_histories
 from engine.data.listens import FORMATS as HISTORY_FORMATS
 from engine.api.requests import (MAX_LIKED, MAX_SEEDS, MODEL_NAMES, Stages, check_seeds, dataset_present,
                                  locate_data, stages_for)
@@ -24,7 +24,7 @@ from engine.serving.results import (ArtistHit, HistoryReport, ArtistSummary, Dat
                                     Neighbours, Recommendations, Steering, TrainedModel, short_id)
 from engine.training.cluster import Cluster, cluster_from_environment
 
-__all__ = ["Engine", "DEFAULT_HISTORY", "HISTORY_FORMATS", "HistoryReport", "remove_history", "saved_histories", "NO_GENRES", "Cluster", "cluster_from_environment", "Stages", "stages_for", "locate_data",
+__all__ = ["Engine", "DEFAULT_HISTORY", "HISTORY_FORMATS", "HistoryReport", "remove_history", "saved_histories", "histories_folder", "NO_GENRES", "Cluster", "cluster_from_environment", "Stages", "stages_for", "locate_data",
            "dataset_present", "fetch_dataset", "dataset_url", "archive_for",
            "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model",
            "check_seeds", "parse_model_names", "MAX_K", "MAX_LIKED", "MAX_SEEDS", "MODEL_NAMES", "RETRIEVERS",

@@ -11,7 +11,8 @@ from engine.errors import NotFoundError, UsageError
 from engine.models.query import liked_query
 from engine.models.registry import DEFAULT_RETRIEVER
 from engine.serving import history_store
-from engine.serving.histories import LoadedHistory, match_names, report, weighted_artists
+from engine.serving.histories import (CATALOGUE_ENDS, LoadedHistory, headline, match_names, report,
+                                      weighted_artists)
 from engine.serving.results import HistoryReport, Recommendations, Steering
 
 if TYPE_CHECKING:
@@ -35,6 +36,11 @@ def parse_since(text: str | None) -> int | None:
 def saved_histories() -> list[str]:
     """The names of the saved histories."""
     return history_store.saved_names()
+
+
+def histories_folder() -> Path:
+    """Where saved histories are kept (the API's cache watches it for re-imports)."""
+    return history_store.folder()
 
 
 def remove_history(name: str) -> Path:
@@ -82,8 +88,8 @@ class HistoryRequests:
         if not len(artists):
             when = f" since {since}" if since else ""
             raise UsageError(f"history {loaded.name!r} has no artist in this catalogue{when} "
-                             f"(it ends in {report(loaded.name, loaded.history, loaded.matches, self.catalog).catalogue_ends})")
+                             f"(its listening ends in {CATALOGUE_ENDS.get(self.dataset_kind, 2011)})")
         query = liked_query(self.dataset.n_artists, [artists], [weights])
         rows = self._suggest(query, k, retriever, rank, steering)
-        summary = report(loaded.name, loaded.history, loaded.matches, self.catalog)
-        return Recommendations(retriever, rank, rows[0], history=summary.headline(), has_mbids=self.has_mbids)
+        return Recommendations(retriever, rank, rows[0], history=headline(loaded.name, loaded.history, loaded.matches),
+                               has_mbids=self.has_mbids)

@@ -58,20 +58,30 @@ def report(name: str, history: ListeningHistory, matches: StoredMatches, catalog
            saved: bool = True) -> HistoryReport:
     plays = history.plays()
     order = np.argsort(-plays, kind="stable")
-    matched, unmatched = [], []
-    for i in order.tolist():
-        if matches.artist_id[i] >= 0:
-            index = catalog.dataset.artist_index(int(matches.artist_id[i]))
-            matched.append(MatchedName(history.names[i], int(matches.artist_id[i]), catalog.name(index),
-                                       matches.how[i], float(matches.score[i]), int(plays[i])))
-        else:
-            unmatched.append(UnmatchedName(history.names[i], int(plays[i])))
-    total = int(plays.sum())
-    share = sum(m.plays for m in matched) / total if total else 0.0
+    found = matches.artist_id >= 0
+    index = np.searchsorted(catalog.dataset.artist_ids, np.where(found, matches.artist_id, 0))
+    matched = [MatchedName(history.names[i], int(matches.artist_id[i]), catalog.name(int(index[i])), matches.how[i],
+                           float(matches.score[i]), int(plays[i])) for i in order[found[order]].tolist()]
+    unmatched = [UnmatchedName(history.names[i], int(plays[i])) for i in order[~found[order]].tolist()]
     kind = catalog.dataset.kind
     return HistoryReport(name, list(history.files), dict(history.formats), history.listens, dict(history.skipped),
-                         list(history.examples), matched, unmatched, round(share, 4), kind,
+                         list(history.examples), matched, unmatched, matched_share(plays, found), kind,
                          CATALOGUE_ENDS.get(kind, 2011), saved)
+
+
+def matched_share(plays: np.ndarray, found: np.ndarray) -> float:
+    total = int(plays.sum())
+    return round(float(plays[found].sum()) / total, 4) if total else 0.0
+
+
+def headline(name: str, history: ListeningHistory, matches: StoredMatches) -> str:
+    """The report's headline ("me: 412 of 450 artists matched (97 % of plays)") without the report."""
+    found = matches.artist_id >= 0
+    return headline_text(name, int(found.sum()), history.n_names, matched_share(history.plays(), found))
+
+
+def headline_text(name: str, matched: int, names: int, share: float) -> str:
+    return f"{name}: {matched:,} of {names:,} artists matched ({100 * share:.0f} % of plays)"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ since swapping it for another artist is worse than leaving it out.
 
 The steps, first that answers wins: the MBID (Last.fm-360K) → the exact name → the normalised name
 (accents, case, "&"/"+"/"and", a leading "The" or trailing ", The", punctuation, spacing) → the name
-cut at "feat."/"ft."/"featuring"/brackets → a typo: a Damerau-Levenshtein distance the name's
+cut at "feat."/"ft."/"featuring"/brackets → a typo: an edit distance (optimal string alignment:
+Levenshtein with a swap of two neighbouring letters as one edit; rapidfuzz's OSA) the name's
 length allows (the shorter of the two names: FUZZY_RULE, calibrated on tests/engine/serving/name_queries.tsv: see
 bench/name_matching.py), when exactly one catalogue name is that close. A normalised name two
 catalogue artists share is matched to the more played one and marked "ambiguous"."""
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import OSA
 
 from engine.errors import printable
 from engine.serving.search import normalise
@@ -125,7 +126,7 @@ class NameMatcher:
             within = min(allowed, self.rule.edits(length))  # the shorter of the two names decides
             if not keys or not within:
                 continue
-            for _, distance, i in process.extract(key, keys, scorer=DamerauLevenshtein.distance,
+            for _, distance, i in process.extract(key, keys, scorer=OSA.distance,
                                                   score_cutoff=within, limit=2):
                 best.append((int(distance), owners[i]))
         if not best:

@@ -185,4 +185,4 @@ class HistoryReport:
     def headline(self) -> str:
         """"me: 412 of 450 artists matched (97 % of plays)"."""
         return (f"{self.name}: {len(self.matched):,} of {self.artists:,} artists matched "
-                f"({100 * self.matched_share_of_plays:.0f} % of plays)")
+                f"({100 * self.matched_share_of_plays:.0f} % of plays)")  # as serving.histories.headline_text
