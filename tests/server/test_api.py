@@ -123,3 +123,21 @@ def test_a_client_that_never_finishes_its_headers_is_cut_off(api, monkeypatch):
         assert client.recv(1024) == b""  # closed by the server
         assert time.monotonic() - started < 4
     assert api.get("/v1/health")[0] == 200  # others are still answered
+
+
+def test_a_reimported_history_is_not_answered_from_the_cache(api, small_engine, tmp_path, monkeypatch):
+    from server import cache
+
+    monkeypatch.setattr(cache, "STAMP_SECONDS", 0.0)
+    names = [str(n) for n in small_engine.dataset.artist_names[:5]]
+
+    def imported(count: int) -> None:
+        export = samples.maloja(tmp_path / f"e{count}.json", [(n, "", 1_300_000_000) for n in names[:count]])
+        assert main(["history", "import", str(export), "--as", "again", "--data", str(small_engine.data_dir)]) == 0
+
+    imported(3)
+    first = api.get("/v1/recommendations?history=again&k=3")[1]["history"]
+    assert api.get("/v1/recommendations?history=again&k=3")[1]["history"] == first
+    imported(5)
+    assert first.startswith("again: 3 of 3")
+    assert api.get("/v1/recommendations?history=again&k=3")[1]["history"].startswith("again: 5 of 5")
