@@ -10,6 +10,7 @@ import json
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote_plus
 
 Listen = tuple[str, str, int]
 
@@ -42,7 +43,7 @@ def lastfm_csv_plain(path: Path, listens: list[Listen]) -> Path:
 
 def _lastfm_track(artist: str, mbid: str, ts: int) -> dict:
     return {"artist": {"mbid": mbid, "#text": artist}, "name": "A Track", "album": {"mbid": "", "#text": "An Album"},
-            "url": "https://www.last.fm/music/x/_/A+Track", "date": {"uts": str(ts), "#text": _iso(ts)}}
+            "url": f"https://www.last.fm/music/{quote_plus(artist)}/_/A+Track", "date": {"uts": str(ts), "#text": _iso(ts)}}
 
 
 def lastfm_json(path: Path, listens: list[Listen], pages: int = 2) -> Path:

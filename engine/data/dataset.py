@@ -99,6 +99,8 @@ class Dataset:
     profiles: Profiles | None = None  # Last.fm-360K's listener profiles; None for HetRec
     #: each artist's MusicBrainz id, "" where it has none (Last.fm-360K); None when the data has none
     artist_mbids: np.ndarray | None = None
+    #: each artist's Last.fm page as artists.dat gives it (HetRec); None when the data has none
+    artist_urls: np.ndarray | None = None
 
     @property
     def has_tags(self) -> bool:
@@ -330,4 +332,5 @@ def _load_hetrec(directory: Path) -> Dataset:
         friends=_frozen(friend_pairs.astype(np.int32)),
         quirks=tuple(quirks.as_rows()),
         source=str(directory.resolve()),
+        artist_urls=_frozen(artists["url"].fillna("").astype(str).str.strip().to_numpy(dtype=object)),
     )

@@ -96,7 +96,8 @@ class Catalog:
     @cached_property
     def matcher(self) -> NameMatcher:
         """Confident matching of names from outside (engine.serving.matching)."""
-        return NameMatcher(self.dataset.artist_names, self.popularity, self.dataset.artist_mbids)
+        return NameMatcher(self.dataset.artist_names, self.popularity, self.dataset.artist_mbids,
+                           urls=self.dataset.artist_urls)
 
     def url(self, index: int) -> str:
         """The artist's page on Last.fm."""

@@ -27,7 +27,7 @@ def match_names(history: ListeningHistory, catalog: Catalog, stored: StoredMatch
     if stored is not None and stored.fingerprint == fingerprint and len(stored.how) == history.n_names:
         return stored
     matcher = catalog.matcher
-    found = [matcher.match(name, mbid) for name, mbid in zip(history.names, history.mbids)]
+    found = [matcher.match(name, mbid, history.url(i)) for i, (name, mbid) in enumerate(zip(history.names, history.mbids))]
     ids = np.array([catalog.artist_id(m.artist) if m.found else -1 for m in found], dtype=np.int64)
     return StoredMatches(fingerprint, ids, [m.how for m in found], np.array([m.score for m in found], np.float32))
 

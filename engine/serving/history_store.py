@@ -86,7 +86,9 @@ def save(name: str, history: ListeningHistory, matches: StoredMatches) -> Path:
             "listens": history.listens, "skipped": history.skipped, "examples": history.examples,
             "fingerprint": matches.fingerprint, "how": matches.how}
     arrays = {"meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass"), np.uint8),
-              "names": _blob(names), "mbids": _blob(history.mbids), "pair_name": history.pair_name,
+              "names": _blob(names), "mbids": _blob(history.mbids),
+              "urls": _blob([history.url(i).replace(_SEPARATOR, " ") for i in range(history.n_names)]),
+              "pair_name": history.pair_name,
               "pair_day": history.pair_day, "pair_plays": history.pair_plays, "last_played": history.last_played,
               "artist_id": matches.artist_id.astype(np.int64), "score": matches.score.astype(np.float32)}
     try:
@@ -117,7 +119,8 @@ def load(name: str) -> tuple[ListeningHistory, StoredMatches]:
             names=_unblob(a["names"], n), mbids=_unblob(a["mbids"], n), pair_name=a["pair_name"],
             pair_day=a["pair_day"], pair_plays=a["pair_plays"], last_played=a["last_played"],
             files=[str(f) for f in meta["files"]], formats=dict(meta["formats"]), listens=int(meta["listens"]),
-            skipped=dict(meta["skipped"]), examples=[str(e) for e in meta["examples"]])
+            skipped=dict(meta["skipped"]), examples=[str(e) for e in meta["examples"]],
+            urls=_unblob(a["urls"], n) if "urls" in a else [])
         if len(a["artist_id"]) != n or len(meta["how"]) != n or (len(history.pair_name) and
                                                                   history.pair_name.max() >= n):
             raise ValueError("arrays do not agree")

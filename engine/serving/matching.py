@@ -2,7 +2,8 @@
 catalogue, confidently or not at all: an artist the catalogue does not have must stay unmatched,
 since swapping it for another artist is worse than leaving it out.
 
-The steps, first that answers wins: the MBID (Last.fm-360K) → the exact name → the normalised name
+The steps, first that answers wins: the MBID (Last.fm-360K) → the artist part of a Last.fm URL
+against artists.dat's url column (HetRec) → the exact name → the normalised name
 (accents, case, "&"/"+"/"and", a leading "The" or trailing ", The", punctuation, spacing) → the name
 cut at "feat."/"ft."/"featuring"/brackets → a typo: an edit distance (optimal string alignment:
 Levenshtein with a swap of two neighbouring letters as one edit; rapidfuzz's OSA) the name's
@@ -12,6 +13,7 @@ catalogue artists share is matched to the more played one and marked "ambiguous"
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_plus
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,9 +39,16 @@ class FuzzyRule:
 #: chosen by bench/name_matching.py on the labelled queries: the most typos resolved with no absent
 #: name matched to another artist
 FUZZY_RULE = FuzzyRule()
-HOW = ("mbid", "exact", "normalised", "ambiguous", "cut", "fuzzy")
+HOW = ("mbid", "url", "exact", "normalised", "ambiguous", "cut", "fuzzy")
 _TRAILING_THE = re.compile(r",\s*the\s*$", re.IGNORECASE)
 _CUT = re.compile(r"\s*(?:[(\[{].*|\b(?:feat\.?|ft\.?|featuring)(?:\s.*|$))$", re.IGNORECASE)
+
+
+def url_key(url: str) -> str:
+    """The artist part of a Last.fm page's URL (…/music/<Artist>[/_/<Track>]), decoded and case-folded."""
+    if "/music/" not in url:
+        return ""
+    return unquote_plus(url.split("/music/", 1)[1].split("/", 1)[0]).strip().casefold()
 
 
 def match_key(name: str) -> str:
@@ -70,7 +79,7 @@ class NameMatcher:
     """The matching index of one catalogue (built once: about 0.3 s for 17,632 names)."""
 
     def __init__(self, names: np.ndarray, popularity: np.ndarray, mbids: np.ndarray | None = None,
-                 rule: FuzzyRule = FUZZY_RULE):
+                 rule: FuzzyRule = FUZZY_RULE, urls: np.ndarray | None = None):
         self.rule = rule
         self.popularity = np.asarray(popularity)
         self.exact: dict[str, list[int]] = {}
@@ -83,15 +92,24 @@ class NameMatcher:
                     if key and i not in owners:
                         owners.append(i)
         self.by_mbid = {} if mbids is None else {m: i for i, m in enumerate(mbids.tolist()) if m}
+        self.by_url: dict[str, list[int]] = {}
+        for i, url in enumerate([] if urls is None else urls.tolist()):
+            key = url_key(str(url))
+            if key:
+                self.by_url.setdefault(key, []).append(i)
         self.by_length: dict[int, tuple[list[str], list[list[int]]]] = {}
         for key, artists in self.by_key.items():
             keys, owners = self.by_length.setdefault(len(key), ([], []))
             keys.append(key)
             owners.append(artists)
 
-    def match(self, name: str, mbid: str = "") -> Match:
+    def match(self, name: str, mbid: str = "", url: str = "") -> Match:
         if mbid and mbid in self.by_mbid:
             return Match(self.by_mbid[mbid], "mbid", 100.0)
+        by_url = self.by_url.get(url_key(url)) if url else None
+        if by_url:
+            picked = self._pick(by_url, "url")
+            return Match(picked.artist, "url", 100.0, picked.others)
         found = self._whole(name)
         if found.found:
             return found

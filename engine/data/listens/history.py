@@ -2,7 +2,7 @@
 MBID an export gave for the name, and what the import read and skipped. No catalogue here."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +22,10 @@ class ListeningHistory:
     listens: int
     skipped: dict[str, int]  # reason -> rows
     examples: list[str]  # the first few skipped rows, "file, line N: reason"
+    urls: list[str] = field(default_factory=list)  # a Last.fm page given with each name, or "" (may be empty)
+
+    def url(self, index: int) -> str:
+        return self.urls[index] if index < len(self.urls) else ""
 
     def plays(self, since: int | None = None) -> np.ndarray:
         """Listens per name (int64), or only those on or after `since` (unix seconds; listens of

@@ -160,7 +160,7 @@ def add_lastfm_track(track: Any, log: ListenLog, line: int) -> None:
     when = _int(_get(_get(track, "date"), "uts"))
     if when is None:
         return log.skip("no date", line)
-    log.add(name, _get(artist, "mbid") or "", when, line)
+    log.add(name, _get(artist, "mbid") or "", when, line, _get(track, "url") or _get(artist, "url") or "")
 
 
 def add_spotify_account(item: Any, log: ListenLog, line: int) -> None:

@@ -37,6 +37,7 @@ class ListenLog:
         self._keys: dict[tuple[str, str], int] = {}
         self.names: list[str] = []
         self.mbids: list[str] = []
+        self.urls: list[str] = []  # the Last.fm page an export gave with the name (its artist part matters)
         self._artist = array("q")
         self._time = array("q")
         self.skipped: Counter[str] = Counter()
@@ -50,7 +51,7 @@ class ListenLog:
         self.files.append(file)
         self.formats[fmt] += 1
 
-    def add(self, name: object, mbid: object = "", when: int | None = None, line: int = 0) -> None:
+    def add(self, name: object, mbid: object = "", when: int | None = None, line: int = 0, url: object = "") -> None:
         """One listen of `name` at `when` (unix seconds; None when unknown)."""
         if not isinstance(name, str) or not name.strip():
             return self.skip("no artist name", line)
@@ -67,6 +68,7 @@ class ListenLog:
             number = self._keys[key] = len(self.names)
             self.names.append(name)
             self.mbids.append(key[1])
+            self.urls.append(url[:2000] if isinstance(url, str) and url.startswith("http") else "")
         self._artist.append(number)
         self._time.append(-1 if when is None else when)
 
@@ -89,7 +91,7 @@ class ListenLog:
         last = np.full(len(self.names), -1, dtype=np.int64)
         np.maximum.at(last, artist, time)
         return ListeningHistory(
-            names=list(self.names), mbids=list(self.mbids),
+            names=list(self.names), mbids=list(self.mbids), urls=list(self.urls),
             pair_name=(keys // 1_000_000).astype(np.int32), pair_day=(keys % 1_000_000 - 1).astype(np.int32),
             pair_plays=plays.astype(np.int32), last_played=last,
             files=list(self.files), formats=dict(self.formats), listens=len(self),

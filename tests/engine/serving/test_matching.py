@@ -72,3 +72,26 @@ def test_labelled_queries_resolve_with_no_wrong_artist(real_dataset):
     result = scores(Catalog(real_dataset).matcher, real_dataset.artist_names, queries)
     assert result["wrong"] == 0
     assert result["recall"] >= 0.95
+
+
+def test_a_lastfm_page_url_matches_the_catalogue_url_column():
+    urls = np.array([f"http://www.last.fm/music/{n.replace(' ', '+')}" for n in NAMES.tolist()], dtype=object)
+    matcher = NameMatcher(NAMES, POPULARITY, urls=urls)
+    found = matcher.match("Radiohead (the band from Oxford)", url="https://www.last.fm/music/Radiohead/_/Creep")
+    assert (str(NAMES[found.artist]), found.how) == ("Radiohead", "url")
+    assert not matcher.match("Someone Else", url="https://www.last.fm/music/Someone+Else/_/x").found
+
+
+def test_an_import_matches_by_page_url_on_hetrec_data(small_engine, tmp_path):
+    import json
+
+    from engine.data.listens import read_history
+    from engine.serving.histories import match_names
+
+    name = str(small_engine.dataset.artist_names[4])
+    page = {"recenttracks": {"track": [{"artist": {"mbid": "", "#text": "A Spelling Nobody Uses"}, "name": "t",
+                                        "url": f"https://www.last.fm/music/{name.replace(' ', '+')}/_/t",
+                                        "date": {"uts": "1300000000"}}]}}
+    (tmp_path / "page.json").write_text(json.dumps(page))
+    matches = match_names(read_history([tmp_path / "page.json"]), small_engine.catalog)
+    assert matches.how == ["url"] and matches.artist_id.tolist() == [int(small_engine.dataset.artist_ids[4])]
