@@ -96,7 +96,7 @@ def performance() -> str:
             f, run = r["figures"], r["figures"]["load"]
             memory = f["memory_mb_every_round"]
             rows.append([f"{f['dataset']} ({f['artists']:,} artists)", "on" if f.get("cache", True) else "off",
-                         f["workers"], f"{f.get('warm_up_s', '–')} s", f"{run['requests_per_s']:,}", run["p50_ms"], run["p95_ms"], run["p99_ms"],
+                         f["workers"], f"{f['warm_up_s']} s" if "warm_up_s" in f else "none", f"{run['requests_per_s']:,}", run["p50_ms"], run["p95_ms"], run["p99_ms"],
                          run["errors"] + run["non_2xx"],
                          f"{memory[0]} → {memory[-1]} MB over {f['memory_requests']:,} more" if f["memory_requests"]
                          else "–", r["commit"]])
