@@ -50,7 +50,9 @@ def recommend(args) -> int:
             for hit in result.liked:
                 say(f"liked: {hit.name}")
             for name in result.unknown:
-                say(f"no artist matches {name!r}; ignored")
+                offered = ", ".join(h.name for h in engine.did_you_mean(name))
+                say(f"no artist matches {name!r} (the catalogue's listening ends in 2011 or 2009); ignored"
+                    + (f"; did you mean {offered}?" if offered else ""))
         text = _recommendations_text(result, args.format)
     _check_unchanged(engine.data_dir, before)
     emit(text, output)

@@ -62,7 +62,7 @@ class ListenLog:
             when = None
         if self.since is not None and (when is None or when < self.since):
             return self.skip("before --since" if when is not None else "no time (with --since)", line)
-        key = (name, mbid if mbid.__class__ is str and len(mbid) == 36 else clean_mbid(mbid))
+        key = (name, clean_mbid(mbid) if mbid else "")
         number = self._keys.get(key)
         if number is None:
             number = self._keys[key] = len(self.names)
