@@ -26,7 +26,7 @@ def test_every_number_in_a_table_row_is_in_a_results_file():
             for value in node:
                 walk(value)
         else:
-            values.update({str(node), f"{node:,}" if isinstance(node, int) else str(node)})
+            values.update({str(node), f"{node:,}" if isinstance(node, (int, float)) else str(node)})
 
     for path in render_docs.RESULTS.glob("*.json"):
         walk(json.loads(path.read_text(encoding="utf-8")))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ("pyproject.toml", "README.md", "engine", "tui", "cli", "assets")
+SOURCES = ("pyproject.toml", "README.md", "engine", "tui", "cli", "server", "assets")
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,8 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_ships_every_package_and_the_stylesheet(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("assets/app.tcss", "assets/__init__.py", "tui/app.py", "cli/main.py", "engine/api/engine.py",
-                     "engine/models/keras/fit.py", "engine/models/ranking/model.py", "engine/models/tuned.json"):
+                     "engine/models/keras/fit.py", "engine/models/ranking/model.py", "engine/models/tuned.json",
+                     "server/app.py", "engine/data/listens/read.py"):
         assert expected in names, f"{expected} missing from {wheel.name}"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "cratedig = cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -83,8 +83,9 @@ def test_search_cli_json_shape(real_data_dir, capsys):
     assert main(["search", "--data", str(real_data_dir), "--format", "json", "--limit", "2", "bjork", "acdc"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert [r["query"] for r in result] == ["bjork", "acdc"]
-    assert result[0]["results"][0] == {"artist_id": result[0]["results"][0]["artist_id"], "name": "Björk",
-                                       "score": result[0]["results"][0]["score"]}
+    first = result[0]["results"][0]
+    assert first == {"artist_id": first["artist_id"], "name": "Björk", "score": first["score"],
+                     "url": "https://www.last.fm/music/Bj%C3%B6rk", "mbid": ""}
 
 
 def test_hold_out_evaluation_meets_the_bars_it_claims(real_dataset, isolated_cache):

@@ -13,8 +13,8 @@ def typo_of(name: str) -> str:
 
 def test_an_unknown_name_is_a_question_not_a_swap(small_engine):
     chat = Conversation(small_engine)
-    near = next(str(n) for n in small_engine.dataset.artist_names if 6 <= len(str(n).replace(" ", "")) < 12)
-    typed = near + "qq"  # two edits: more than a name this short may have, so no match, only choices
+    near = next(str(n) for n in small_engine.dataset.artist_names if 6 <= len(str(n).replace(" ", "")) < 10)
+    typed = near + "qq"  # two edits: more than a name this short may have (FUZZY_RULE), so only choices
     reply = chat.handle(f"I like {typed}")
     assert isinstance(reply, TextReply) and not chat.state.liked
     assert "couldn't find" in reply.text and "in the catalogue" in reply.text
