@@ -8,6 +8,7 @@ earlier `python -m bench.scale --factors 100 --format lastfm-360k --keep DIR` le
 Run: python -m bench.history_import [--data DIR] [--listens N] [--scale-dir DIR]"""
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -86,7 +87,7 @@ def main() -> None:
     p = parser(__doc__)
     p.add_argument("--listens", type=int, default=1_000_000)
     p.add_argument("--scale-dir", help="100x: the directory of a kept `bench.scale --factors 100` run")
-    p.add_argument("--child", nargs=4, help=argparse_suppress())
+    p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
         print(json.dumps(import_once(*args.child)))
@@ -114,12 +115,6 @@ def main() -> None:
         name, command = "history_import_100x", command + " --scale-dir DIR (after bench.scale --factors 100 --keep DIR)"
     write_result(name, command, figures)
     print(json.dumps(figures))
-
-
-def argparse_suppress():
-    import argparse
-
-    return argparse.SUPPRESS
 
 
 if __name__ == "__main__":

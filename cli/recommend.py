@@ -51,7 +51,7 @@ def recommend(args) -> int:
                 say(f"liked: {hit.name}")
             for name in result.unknown:
                 offered = ", ".join(h.name for h in engine.did_you_mean(name))
-                say(f"no artist matches {name!r} (the catalogue's listening ends in 2011 or 2009); ignored"
+                say(f"no artist matches {name!r} (the catalogue's listening ends in {engine.catalogue_ends}); ignored"
                     + (f"; did you mean {offered}?" if offered else ""))
         text = _recommendations_text(result, args.format)
     _check_unchanged(engine.data_dir, before)

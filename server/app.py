@@ -11,24 +11,20 @@ same mix). Repeated requests are answered from the response cache (server.cache)
 NumPy work; `--workers N` runs N processes for more computed answers at once."""
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from dataclasses import asdict
 from typing import Annotated, Any
 
-import anyio.to_thread
 import orjson
 from fastapi import FastAPI, Path, Query
 from fastapi.responses import Response
 
 from engine import api
 from engine.chat import export
-from engine.errors import NotFoundError, UsageError
+from engine.errors import UsageError
 from server.cache import ResponseCache
 from server.errors import install_error_handlers
 from server.security import BearerToken
 
-#: threads for the few sync parts FastAPI runs off the loop
-THREADS = 4
 MAX_K = 100
 MAX_QUERY = 200
 MAX_LIST = 2000  # characters of a comma-separated list
@@ -59,13 +55,8 @@ def artist_refs(names: list[str]) -> list[str | int]:
 def build_app(engine: api.Engine, token: str | None = None, cache: bool = True) -> FastAPI:
     """The API over `engine` (its models loaded); with `token`, every request must carry it; with
     `cache`, repeated GETs are answered from memory (server.cache)."""
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
-        yield
-
     app = FastAPI(title="cratedig", version="1", description=__doc__.split("\n\n")[0],
-                  docs_url=None, redoc_url=None, lifespan=lifespan)
+                  docs_url=None, redoc_url=None)
     install_error_handlers(app)
     if cache:
         app.add_middleware(ResponseCache, folder=api.histories_folder)
@@ -90,8 +81,6 @@ def build_app(engine: api.Engine, token: str | None = None, cache: bool = True) 
     async def similar(artist_id: Annotated[int, Path(ge=0, lt=2**31, description="a Last.FM artist id")],
                 k: K = 10, model: str | None = None) -> Response:
         """The artist's nearest artists in a model's space (default: the default retriever's)."""
-        if engine.resolve_artist(artist_id) is None:
-            raise NotFoundError(f"unknown artist id {artist_id}")
         return json_response(asdict(engine.neighbours(artist_id, model, k)))
 
     @app.get("/v1/recommendations")

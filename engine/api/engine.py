@@ -254,7 +254,8 @@ class Engine(HistoryRequests):
         check_k(k)
         found = self.catalog.resolve(artist)
         if found is None:
-            raise NotFoundError(f"no artist matches {artist!r}")
+            raise NotFoundError(f"unknown artist id {artist}" if isinstance(artist, int) else
+                                f"no artist matches {artist!r}")
         space, a = self._space(model), found.artist
         near = space.nearest(a, k)
         return Neighbours(self.catalog.artist_id(a), found.name, str(self.catalog.genres[a]), model,
@@ -288,6 +289,11 @@ class Engine(HistoryRequests):
     def has_mbids(self) -> bool:
         """Whether artists have MusicBrainz ids (Last.fm-360K; not HetRec)."""
         return self.dataset.artist_mbids is not None
+
+    @property
+    def catalogue_ends(self) -> int:
+        """The year this dataset's listening ends: artists who came later are not in it."""
+        return self.catalog.catalogue_ends
 
     @property
     def dataset_kind(self) -> str:

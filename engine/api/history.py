@@ -11,8 +11,7 @@ from engine.errors import NotFoundError, UsageError
 from engine.models.query import liked_query
 from engine.models.registry import DEFAULT_RETRIEVER
 from engine.serving import history_store
-from engine.serving.histories import (CATALOGUE_ENDS, LoadedHistory, headline, match_names, report,
-                                      weighted_artists)
+from engine.serving.histories import LoadedHistory, headline, match_names, report, weighted_artists
 from engine.serving.results import HistoryReport, Recommendations, Steering
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ class HistoryRequests:
         if not len(artists):
             when = f" since {since}" if since else ""
             raise UsageError(f"history {loaded.name!r} has no artist in this catalogue{when} "
-                             f"(its listening ends in {CATALOGUE_ENDS.get(self.dataset_kind, 2011)})")
+                             f"(its listening ends in {self.catalogue_ends})")
         query = liked_query(self.dataset.n_artists, [artists], [weights])
         rows = self._suggest(query, k, retriever, rank, steering)
         return Recommendations(retriever, rank, rows[0], history=headline(loaded.name, loaded.history, loaded.matches),

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from engine.api import ArtistHit, Engine
 
-CATALOGUE_ENDS = {"hetrec-2k": 2011, "lastfm-360k": 2009}
-
 
 @dataclass(frozen=True)
 class Pending:
@@ -24,9 +22,8 @@ def not_found(engine: Engine, unknown: list[str], action: str) -> tuple[str, Pen
     if not unknown:
         return "", None, {}
     offered = {phrase: engine.did_you_mean(phrase) for phrase in unknown[:5]}
-    ends = CATALOGUE_ENDS.get(engine.dataset_kind, 2011)
     names = ", ".join(repr(u) for u in unknown)
-    text = f"I couldn't find {names} in the catalogue (its listening ends in {ends})."
+    text = f"I couldn't find {names} in the catalogue (its listening ends in {engine.catalogue_ends})."
     first = next((p for p in unknown if offered.get(p)), None)
     if first is None:
         return text, None, offered

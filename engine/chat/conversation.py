@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from engine.api import NO_GENRES, Engine, Recommendations, Steering, check_k, output_target, short_id, write_output
+from engine.api import (NO_GENRES, Engine, HistoryReport, Recommendations, Steering, check_k, output_target, short_id,
+                        write_output)
 from engine.chat import choices, export, intents
 from engine.chat.intents import (BeListener, Choose, Copy, Dislike, Evaluate, GenreListener, Help, ImportHistory, Intent,
                                  Like, MoreLike, NeighboursOf, OnlyGenre, Popularity, Recommend, Reset, Save, ShowK,
@@ -74,7 +75,8 @@ class Conversation:
             case ImportHistory(path=path, name=name):
                 report = self.engine.import_history([export.expanded(path)], name)
                 return self.use_history(name, f"Imported {report.listens:,} listens from "
-                                              f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}.")
+                                              f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}.",
+                                        report)
             case UseHistory(name=name):
                 return self.use_history(name)
             case Unmatched():
@@ -134,9 +136,10 @@ class Conversation:
                 f"{', '.join(summary.top_artists[:3])}.{kept}")
         return self._with_suggestions(text)
 
-    def use_history(self, name: str, before: str = "") -> Reply:
-        """Recommend from the saved history `name` (steering is kept; liked artists are not)."""
-        report = self.engine.history_report(name)
+    def use_history(self, name: str, before: str = "", report: HistoryReport | None = None) -> Reply:
+        """Recommend from the saved history `name` (steering is kept; liked artists are not);
+        `report` is its report when the caller has it already (just imported)."""
+        report = report or self.engine.history_report(name)
         kept = self._kept_steering()
         self.state = replace(self.state, listener_id=None, liked=(), disliked=(), history=name,
                              history_summary=report.headline())
@@ -242,8 +245,8 @@ class Conversation:
     # -- the other intents -------------------------------------------------------------------
     def _split_unwanted(self, phrases: list[str]) -> tuple[list[str], list[str]]:
         """(genres, artist phrases): "rock" is a genre family to leave out, "Coldplay" an artist."""
-        genres = [p.lower() for p in phrases if isinstance(p, str) and self.engine.is_genre(p)]
-        return genres, [p for p in phrases if p not in genres and not (isinstance(p, str) and p.lower() in genres)]
+        genre = [isinstance(p, str) and self.engine.is_genre(p) for p in phrases]  # ids (a choice) are artists
+        return [p.lower() for p, g in zip(phrases, genre) if g], [p for p, g in zip(phrases, genre) if not g]
 
     def _leave_out(self, phrases: list[str]) -> tuple[list[str], list[str]]:
         """Add `phrases` to what is left out; (what was left out, what matched nothing), as names."""

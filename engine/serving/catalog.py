@@ -28,6 +28,8 @@ WHOLE_PHRASE_SCORE = 95
 FAMILY_TAGS = 3
 #: a word counts as a genre when at least this many artists have it as their top tag
 GENRE_ARTISTS = 5
+#: the year each dataset's listening ends: artists who came later cannot be in its catalogue
+CATALOGUE_ENDS = {"hetrec-2k": 2011, "lastfm-360k": 2009}
 NO_GENRES = ("this dataset has no tags, so there are no genres to go by "
              "(neighbours are the models' embedding neighbours only)")
 _AND = re.compile(r"\s+(?:and|&|n)\s+", re.IGNORECASE)
@@ -37,6 +39,11 @@ def and_alternatives(phrase: str) -> list[str]:
     """'Sigur Rós and Muse' -> ['Sigur Rós', 'Muse'] (empty when there is no 'and' to split)."""
     parts = [p.strip(" '\"") for p in _AND.split(phrase)]
     return [p for p in parts if p] if len(parts) > 1 else []
+
+
+def _printable_only(text: str, limit: int) -> str:
+    """The first `limit` characters of `text` without its control characters."""
+    return "".join(ch for ch in text[:limit] if ch.isprintable())
 
 
 def _holds(tag: list[str], words: list[str]) -> bool:
@@ -93,6 +100,11 @@ class Catalog:
         mbids = self.dataset.artist_mbids
         return "" if mbids is None else str(mbids[index])
 
+    @property
+    def catalogue_ends(self) -> int:
+        """The year this dataset's listening ends (HetRec 2011, Last.fm-360K 2009)."""
+        return CATALOGUE_ENDS.get(self.dataset.kind, 2011)
+
     @cached_property
     def matcher(self) -> NameMatcher:
         """Confident matching of names from outside (engine.serving.matching)."""
@@ -109,8 +121,7 @@ class Catalog:
     # -- search and resolution ----------------------------------------------------------------
     def search(self, query: str, limit: int = 5) -> list[SearchHit]:
         # Control characters are dropped; an enormous query is cut (to 200 chars) by the index.
-        cleaned = "".join(ch for ch in query[:10_000] if ch.isprintable())
-        return self.searcher.search(cleaned, limit)
+        return self.searcher.search(_printable_only(query, 10_000), limit)
 
     def resolve(self, ref: str | int) -> SearchHit | None:
         """An artist by Last.FM id (int), or by name when the name matches confidently
@@ -119,8 +130,7 @@ class Catalog:
         if isinstance(ref, (int, np.integer)) and not isinstance(ref, bool):
             index = self.dataset.artist_index(int(ref))
             return None if index is None else SearchHit(index, self.name(index), 100.0)
-        text = "".join(ch for ch in str(ref)[:MAX_NAME_CHARS] if ch.isprintable())
-        found = self.matcher.match(text)
+        found = self.matcher.match(_printable_only(str(ref), MAX_NAME_CHARS))
         return SearchHit(found.artist, self.name(found.artist), found.score) if found.found else None
 
     def did_you_mean(self, name: str, limit: int = 3) -> list[SearchHit]:

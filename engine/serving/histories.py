@@ -10,15 +10,13 @@ import numpy as np
 from engine.data.listens import ListeningHistory
 from engine.serving.catalog import Catalog
 from engine.serving.history_store import StoredMatches
-from engine.serving.results import HistoryReport, MatchedName, UnmatchedName
+from engine.serving.results import HistoryReport, MatchedName, UnmatchedName, history_headline
 
 #: how plays become weights ("binary": 1 a played artist; "log": log(1 + plays); "plays": the plays,
 #: as training reads listeners). Chosen on validation listeners by bench/history_quality.py (Recall@10,
 #: then NDCG@10; bench/results/history_quality.json): the three were within noise of each other.
 WEIGHTING = "plays"
 WEIGHTINGS = ("binary", "log", "plays")
-#: the year each dataset's listening ends: names newer than that cannot be in its catalogue
-CATALOGUE_ENDS = {"hetrec-2k": 2011, "lastfm-360k": 2009}
 
 
 def match_names(history: ListeningHistory, catalog: Catalog, stored: StoredMatches | None = None) -> StoredMatches:
@@ -63,10 +61,9 @@ def report(name: str, history: ListeningHistory, matches: StoredMatches, catalog
     matched = [MatchedName(history.names[i], int(matches.artist_id[i]), catalog.name(int(index[i])), matches.how[i],
                            float(matches.score[i]), int(plays[i])) for i in order[found[order]].tolist()]
     unmatched = [UnmatchedName(history.names[i], int(plays[i])) for i in order[~found[order]].tolist()]
-    kind = catalog.dataset.kind
     return HistoryReport(name, list(history.files), dict(history.formats), history.listens, dict(history.skipped),
-                         list(history.examples), matched, unmatched, matched_share(plays, found), kind,
-                         CATALOGUE_ENDS.get(kind, 2011), saved)
+                         list(history.examples), matched, unmatched, matched_share(plays, found), catalog.dataset.kind,
+                         catalog.catalogue_ends, saved)
 
 
 def matched_share(plays: np.ndarray, found: np.ndarray) -> float:
@@ -77,11 +74,7 @@ def matched_share(plays: np.ndarray, found: np.ndarray) -> float:
 def headline(name: str, history: ListeningHistory, matches: StoredMatches) -> str:
     """The report's headline ("me: 412 of 450 artists matched (97 % of plays)") without the report."""
     found = matches.artist_id >= 0
-    return headline_text(name, int(found.sum()), history.n_names, matched_share(history.plays(), found))
-
-
-def headline_text(name: str, matched: int, names: int, share: float) -> str:
-    return f"{name}: {matched:,} of {names:,} artists matched ({100 * share:.0f} % of plays)"
+    return history_headline(name, int(found.sum()), history.n_names, matched_share(history.plays(), found))
 
 
 @dataclass(frozen=True)

@@ -144,8 +144,8 @@ class TrainedModel:
 
 @dataclass(frozen=True)
 class MatchedName:
-    """A name from a history and the catalogue artist it matched: how ("mbid", "exact",
-    "normalised", "ambiguous", "cut", "fuzzy") and how well (0..100)."""
+    """A name from a history and the catalogue artist it matched: how (engine.serving.matching.HOW:
+    "mbid", "url", "exact", "normalised", "ambiguous", "cut", "fuzzy") and how well (0..100)."""
 
     name: str
     artist_id: int
@@ -183,6 +183,9 @@ class HistoryReport:
         return len(self.matched) + len(self.unmatched)
 
     def headline(self) -> str:
-        """"me: 412 of 450 artists matched (97 % of plays)"."""
-        return (f"{self.name}: {len(self.matched):,} of {self.artists:,} artists matched "
-                f"({100 * self.matched_share_of_plays:.0f} % of plays)")  # as serving.histories.headline_text
+        return history_headline(self.name, len(self.matched), self.artists, self.matched_share_of_plays)
+
+
+def history_headline(name: str, matched: int, names: int, share: float) -> str:
+    """"me: 412 of 450 artists matched (97 % of plays)"."""
+    return f"{name}: {matched:,} of {names:,} artists matched ({100 * share:.0f} % of plays)"

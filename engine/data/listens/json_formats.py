@@ -4,12 +4,11 @@ a larger top-level array is read an element at a time, so memory holds one eleme
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Any, BinaryIO, Iterator
 
 import orjson
 
-from engine.data.listens.log import ListenLog
+from engine.data.listens.log import ListenLog, iso_seconds
 from engine.errors import HistoryFileError
 
 WHOLE_JSON_BYTES = 256 << 20
@@ -125,16 +124,6 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def _iso(value: Any) -> int | None:
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return int((parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp())
-
-
 def _first_mbid(values: Any) -> str:
     return values[0] if isinstance(values, list) and values and isinstance(values[0], str) else ""
 
@@ -170,7 +159,7 @@ def add_spotify_account(item: Any, log: ListenLog, line: int) -> None:
         return log.skip("no msPlayed", line)
     if played < MIN_PLAY_MS:
         return log.skip("played under 30 s", line)
-    log.add(_get(item, "artistName"), "", _iso(_get(item, "endTime")), line)
+    log.add(_get(item, "artistName"), "", iso_seconds(_get(item, "endTime")), line)
 
 
 def add_spotify_extended(item: Any, log: ListenLog, line: int) -> None:
@@ -187,7 +176,7 @@ def add_spotify_extended(item: Any, log: ListenLog, line: int) -> None:
         return log.skip("no ms_played", line)
     if played < MIN_PLAY_MS and (item.get("skipped") is True or item.get("reason_end") in SKIP_ENDS):
         return log.skip("skipped under 30 s", line)
-    log.add(item.get("master_metadata_album_artist_name"), "", _iso(item.get("ts")), line)
+    log.add(item.get("master_metadata_album_artist_name"), "", iso_seconds(item.get("ts")), line)
 
 
 def add_maloja(item: Any, log: ListenLog, line: int) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
+from datetime import datetime, timezone
 
 import numpy as np
 
-from engine.data.listens.history import ListeningHistory
+from engine.data.listens.history import SECONDS_PER_DAY, ListeningHistory
 
 #: a longer "artist name" is not a name (a broken row, or a file that is not an export)
 MAX_NAME_CHARS = 512
@@ -17,7 +18,6 @@ EXAMPLES = 5
 #: times outside these (unix seconds: 1990 to 2100) are not when a listen happened: kept, time unknown
 PLAUSIBLE_TIMES = (631_152_000, 4_102_444_800)
 _MBID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-SECONDS_PER_DAY = 86_400
 
 
 def clean_mbid(value: object) -> str:
@@ -26,6 +26,17 @@ def clean_mbid(value: object) -> str:
         return ""
     value = value.strip().lower()
     return value if _MBID.match(value) else ""
+
+
+def iso_seconds(value: object) -> int | None:
+    """Unix seconds of an ISO 8601 date (UTC unless it says otherwise), or None when it is not one."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return int((parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp())
 
 
 class ListenLog:

@@ -6,7 +6,7 @@ import csv
 from datetime import datetime, timezone
 from typing import Iterator, TextIO
 
-from engine.data.listens.log import ListenLog
+from engine.data.listens.log import ListenLog, iso_seconds
 from engine.errors import HistoryFileError
 
 #: longer lines are not rows of an export
@@ -25,8 +25,7 @@ def bounded_lines(stream: TextIO, file: str) -> Iterator[str]:
             return
         number += 1
         if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
-            raise HistoryFileError(file, f"line {number} is longer than {MAX_LINE_CHARS:,} characters: not an export",
-                                   )
+            raise HistoryFileError(file, f"line {number} is longer than {MAX_LINE_CHARS:,} characters: not an export")
         yield line
 
 
@@ -100,13 +99,7 @@ def read_lastfm_csv_plain(stream: TextIO, log: ListenLog) -> None:
 def _time(text: str) -> int | None:
     """Unix seconds from a number or an ISO 8601 date (UTC unless it says otherwise)."""
     number = _whole(text)
-    if number is not None:
-        return number
-    try:
-        parsed = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return int((parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp())
+    return number if number is not None else iso_seconds(text)
 
 
 def read_librefm_csv(stream: TextIO, log: ListenLog) -> None:
