@@ -11,13 +11,18 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-.PHONY: app test bench docs
+.PHONY: app test test-fast bench docs
 app: $(STAMP)
 	$(VENV)/bin/cratedig $(ARGS)
 
 test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# everything but the slow, real-data and reliability tests: a few minutes, for the edit-test loop
+test-fast: $(STAMP)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/pytest -q -m "not slow and not realdata and not reliability" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench.run_all

@@ -107,7 +107,7 @@ def main() -> None:
     args = p.parse_args()
     if args.serve_child:
         from bench.history_import import open_engine
-        from server.run import serve
+        from cratedig.server.run import serve
 
         serve(open_engine("", args.serve_child[1]), "127.0.0.1", int(args.serve_child[0]), None,
               cache=args.serve_child[2] == "1")
@@ -115,7 +115,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     from bench.history_import import listens, open_engine, write_exports
-    from engine.serving.catalog import Catalog
+    from cratedig.engine.serving.catalog import Catalog
 
     engine = open_engine("" if args.scale_dir else str(data_dir(args)), args.scale_dir)
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,7 +127,7 @@ def main() -> None:
         script = Path(tmp) / "mix.lua"
         script.write_text(LUA % ", ".join(json.dumps(p) for p in mix(engine)))
         port = free_port()
-        command = [sys.executable, "-m", "cli.main", "--data", str(engine.data_dir), "serve", "--port", str(port),
+        command = [sys.executable, "-m", "cratedig.cli.main", "--data", str(engine.data_dir), "serve", "--port", str(port),
                    "--workers", str(args.workers)] + (["--no-cache"] if args.no_cache else [])
         if args.scale_dir:  # the 100x models were trained with their own epochs: the engine is built as there
             command = [sys.executable, "-m", "bench.api_load", "--serve-child", str(port), args.scale_dir,

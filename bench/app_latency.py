@@ -15,7 +15,7 @@ from bench.common import data_dir, machine, parser
 
 STARTUP = """
 import asyncio, sys, time
-from tui.app import CratedigApp
+from cratedig.tui.app import CratedigApp
 async def main():
     app = CratedigApp(data=sys.argv[1])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -38,9 +38,9 @@ def saved_session(directory, state: str) -> None:
     import os
 
     os.environ["CRATEDIG_STATE"] = state
-    from engine.api import Engine
-    from engine.chat.conversation import Conversation
-    from engine.chat.session import save_session
+    from cratedig.engine.api import Engine
+    from cratedig.engine.chat.conversation import Conversation
+    from cratedig.engine.chat.session import save_session
 
     engine = Engine(directory)
     engine.load_models()
@@ -77,11 +77,11 @@ async def interactions(directory) -> dict:
     """Timed inside the app, not around Pilot calls (Pilot waits for idle screens on each press):
     from the prompt being submitted to the suggestions table's first render, and from a key
     reaching the prompt to the completion being set on it."""
-    from engine.api import Engine
-    from tui.app import CratedigApp
-    from tui.screens.chat import ChatScreen
-    from tui.widgets.replies import SuggestionsTable
-    from tui.widgets.prompt import PromptInput
+    from cratedig.engine.api import Engine
+    from cratedig.tui.app import CratedigApp
+    from cratedig.tui.screens.chat import ChatScreen
+    from cratedig.tui.widgets.replies import SuggestionsTable
+    from cratedig.tui.widgets.prompt import PromptInput
 
     marks: dict[str, float] = {}
     submit, render_lines = ChatScreen._submit, SuggestionsTable.render_lines

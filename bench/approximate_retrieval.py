@@ -1,42 +1,113 @@
-"""What the inverted file (engine.models.ann) costs in quality where it is not used: on the hold-out
-split of the HetRec data (1x; seed 42, the `cratedig eval` split and its cached models), mf alone
-and mf then ranking, with candidates from scoring every artist (what runs below APPROXIMATE_ABOVE
-artists) and from the index forced on (256 lists of the 17,632 artists, PROBES of them probed).
-Run: python -m bench.approximate_retrieval [--data DIR]"""
-import json
-import time
+"""Approximate candidate retrieval on large catalogues: faiss's IndexIVFFlat (engine/models/ann.py)
+against exact search (every artist scored) and against the NumPy inverted file it replaced
+(bench/ivf_numpy.py, 16 of about sqrt(n) lists probed), at 10x and 100x Last.fm-360K-format
+synthetic data with `mf` trained as `bench.scale` trains it.
 
-from bench.common import approximate_above, data_dir, machine, parser, share_of_exact
+faiss's nprobe is chosen as the engine chooses it, on one half of the training listeners'
+vectors; recall and latency are measured on a seeded sample of the other half. A request is one
+listener: their 100 best unplayed artists (what the ranker receives), as the app and the API ask.
+Recall@k is the share of the exact top k (unplayed) that the index's top k holds.
+Run: python -m bench.approximate_retrieval --scale-dir DIR [--factors 10,100] [--requests 300]"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.common import parser, write_result
+
+CANDIDATES = 100
+
+
+def _data_and_mf(root: Path, factor: int):
+    """The factor's data (generated when missing, as bench.scale does) and its trained mf."""
+    from bench.scale import BASE_ARTISTS, BASE_LISTENERS, EPOCHS
+    from bench.scale_step import generate
+
+    data, cache = root / f"x{factor}" / "data", root / f"x{factor}" / "cache"
+    os.environ["CRATEDIG_CACHE"] = str(cache)
+    if not (data / "usersha1-artmbid-artname-plays.tsv").is_file():
+        generate(str(data), str(BASE_LISTENERS * factor), str(BASE_ARTISTS * factor), "lastfm-360k")
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.training.store import ModelStore, TrainConfig
+
+    dataset = load_dataset(data)
+    start = time.perf_counter()
+    mf = ModelStore(dataset, TrainConfig(overrides=EPOCHS[factor])).get(["mf"])["mf"]
+    return dataset, mf, round(time.perf_counter() - start, 1)
+
+
+def _exact(users, artists, history, rows, k):
+    scores = users[rows] @ artists.T
+    seen = history[rows]
+    scores[np.repeat(np.arange(len(rows)), np.diff(seen.indptr)), seen.indices] = -np.inf
+    top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    return np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1), axis=1)
+
+
+def _recall(found, exact, k) -> float:
+    return round(float(np.mean([len(np.intersect1d(f[:k], e[:k])) / k for f, e in zip(found, exact)])), 4)
+
+
+def _latency(search, rows, requests: int) -> dict:
+    samples = []
+    for row in rows[:requests]:
+        start = time.perf_counter()
+        search(row)
+        samples.append((time.perf_counter() - start) * 1000)
+    return {"p50_ms": round(float(np.percentile(samples, 50)), 2), "p95_ms": round(float(np.percentile(samples, 95)), 2)}
+
+
+def measure(root: Path, factor: int, requests: int) -> dict:
+    from bench.ivf_numpy import InvertedLists
+    from cratedig.engine.models.ann import ArtistIndex
+
+    dataset, mf, train_s = _data_and_mf(root, factor)
+    users, artists, history = mf.users, np.ascontiguousarray(mf.artists, np.float32), dataset.history.tocsr()
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(users))
+    calibration, held = np.sort(order[: len(order) // 2]), np.sort(order[len(order) // 2:][:2_000])
+    exact = _exact(users, artists, history, held, CANDIDATES)
+
+    start = time.perf_counter()
+    faiss_index = ArtistIndex.build(artists, users[calibration])
+    faiss_build = time.perf_counter() - start
+    start = time.perf_counter()
+    numpy_index = InvertedLists.build(artists)
+    numpy_build = time.perf_counter() - start
+
+    def one(index):
+        return lambda row: index.search(users[row:row + 1], CANDIDATES, history[row:row + 1])
+
+    figures = {"listeners": int(dataset.n_listeners), "artists": int(dataset.n_artists), "mf_load_or_train_s": train_s,
+               "lists": faiss_index.n_lists}
+    for name, index, build, probes in (("numpy_ivf", numpy_index, numpy_build, 16),
+                                       ("faiss_ivf", faiss_index, faiss_build, faiss_index.nprobe)):
+        found = index.search(users[held], CANDIDATES, history[held])[0]
+        figures[name] = {"build_s": round(build, 2), "nprobe": int(probes),
+                         "recall@10": _recall(found, exact, 10), "recall@100": _recall(found, exact, CANDIDATES),
+                         **_latency(one(index), held, requests)}
+    figures["faiss_ivf"]["calibration_recall"] = {str(p): round(r, 4) for p, r in faiss_index.recall.items()}
+    figures["exact"] = _latency(lambda row: _exact(users, artists, history, np.array([row]), CANDIDATES), held, requests)
+    return figures
 
 
 def main() -> None:
-    args = parser(__doc__).parse_args()
-    from engine.data.dataset import load_dataset
-    from engine.data.split import holdout_split
-    from engine.evaluation.metrics import evaluated_listeners, measure
-    from engine.models import ann
-    from engine.models.pipeline import recommend
-    from engine.models.query import listeners_query
-    from engine.training.store import ModelStore
-
-    split = holdout_split(load_dataset(data_dir(args)), seed=42)
-    models = ModelStore(split.train).get(["mf", "ranking"])
-    listeners = evaluated_listeners(split)
-    out = {"bench": "approximate_retrieval", "machine": machine(), "artists": split.train.n_artists,
-           "lists": ann.list_count(split.train.n_artists), "probes": ann.PROBES}
-    lists = {}
-    for mode, above in (("exact", split.train.n_artists), ("index", 0)):
-        with approximate_above(above):
-            query = listeners_query(split.train, listeners)
-            lists[mode] = recommend(models["mf"], query, 100).artists
-            start = time.perf_counter()
-            ranked = recommend(models["mf"], listeners_query(split.train, listeners), 10, ranker=models["ranking"])
-            seconds = time.perf_counter() - start
-        out[mode] = {"mf": {k: round(v, 4) for k, v in measure(lists[mode][:, :10], split, (10,)).items()},
-                     "mf_then_ranking": {k: round(v, 4) for k, v in measure(ranked.artists, split, (10,)).items()},
-                     "ranked_s": round(seconds, 2)}
-    out["candidates_in_exact_top_100"] = share_of_exact(lists["index"], lists["exact"])
-    print(json.dumps(out))
+    p = parser(__doc__)
+    p.add_argument("--scale-dir", required=True, help="a `bench.scale --keep` folder (x10/, x100/; made when missing)")
+    p.add_argument("--factors", default="10,100")
+    p.add_argument("--requests", type=int, default=300)
+    args = p.parse_args()
+    root = Path(args.scale_dir)
+    results = {}
+    for factor in (int(f) for f in args.factors.split(",")):
+        results[f"{factor}x"] = measure(root, factor, args.requests)
+        print(json.dumps({f"{factor}x": results[f"{factor}x"]}), flush=True)
+    write_result("approximate_retrieval", f"python -m bench.approximate_retrieval --scale-dir DIR --factors {args.factors}",
+                 results)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ from bench.common import data_dir, machine, parser
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.data.dataset import load_dataset
-    from engine.models.pipeline import recommend
-    from engine.models.query import liked_query
-    from engine.models.registry import DEFAULT_RANKER, RETRIEVERS
-    from engine.training.store import get_models
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.models.pipeline import recommend
+    from cratedig.engine.models.query import liked_query
+    from cratedig.engine.models.registry import DEFAULT_RANKER, RETRIEVERS
+    from cratedig.engine.training.store import get_models
 
     data = load_dataset(data_dir(args))
     rng = np.random.default_rng(7)

@@ -21,7 +21,7 @@ def parser(description: str) -> argparse.ArgumentParser:
 
 
 def data_dir(args):
-    from engine.api import locate_data
+    from cratedig.engine.api import locate_data
 
     return locate_data(args.data)
 
@@ -43,9 +43,9 @@ def timed(fn, repeats: int) -> dict[str, float]:
 
 @contextmanager
 def approximate_above(artists: int):
-    """engine.models.base.APPROXIMATE_ABOVE set to `artists` inside the block: 0 forces the index on,
+    """cratedig.engine.models.base.APPROXIMATE_ABOVE set to `artists` inside the block: 0 forces the index on,
     the catalogue's size forces every artist to be scored."""
-    from engine.models import base
+    from cratedig.engine.models import base
 
     threshold = base.APPROXIMATE_ABOVE
     base.APPROXIMATE_ABOVE = artists

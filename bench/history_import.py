@@ -59,12 +59,12 @@ def write_exports(folder: Path, events: list) -> dict[str, Path]:
 
 def open_engine(data: str, scale_dir: str | None):
     """The engine on `data`, or on the 100x data and models of a kept `bench.scale` run."""
-    from engine.api import Engine
+    from cratedig.engine.api import Engine
 
     if not scale_dir:
         return Engine(data)
     from bench.scale import EPOCHS
-    from engine.training.store import TrainConfig
+    from cratedig.engine.training.store import TrainConfig
 
     os.environ["CRATEDIG_CACHE"] = str(Path(scale_dir) / "x100" / "cache")
     return Engine(Path(scale_dir) / "x100" / "data", config=TrainConfig(overrides=EPOCHS[100]))
@@ -92,7 +92,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(import_once(*args.child)))
         return
-    from engine.serving.catalog import Catalog
+    from cratedig.engine.serving.catalog import Catalog
 
     data = "" if args.scale_dir else str(data_dir(args))
     engine = open_engine(data, args.scale_dir)

@@ -61,15 +61,15 @@ def exports_for(data, listener: int, rng: np.random.Generator) -> tuple[list, np
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.data.dataset import load_dataset
-    from engine.data.listens import read_history
-    from engine.evaluation.metrics import paired_bootstrap, per_row, ranking_metrics
-    from engine.models.pipeline import recommend
-    from engine.models.query import liked_query
-    from engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, RETRIEVERS
-    from engine.serving.catalog import Catalog
-    from engine.serving.histories import WEIGHTINGS, match_names, weighted_artists
-    from engine.training.store import get_models
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.data.listens import read_history
+    from cratedig.engine.evaluation.metrics import paired_bootstrap, per_row, ranking_metrics
+    from cratedig.engine.models.pipeline import recommend
+    from cratedig.engine.models.query import liked_query
+    from cratedig.engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, RETRIEVERS
+    from cratedig.engine.serving.catalog import Catalog
+    from cratedig.engine.serving.histories import WEIGHTINGS, match_names, weighted_artists
+    from cratedig.engine.training.store import get_models
     from tests import history_samples as samples
 
     data = load_dataset(data_dir(args))

@@ -8,7 +8,7 @@ from bench.common import data_dir, machine, parser
 def main() -> None:
     args = parser(__doc__).parse_args()
     start = time.perf_counter()
-    from engine.data.dataset import load_dataset
+    from cratedig.engine.data.loader import load_dataset
 
     data = load_dataset(data_dir(args))
     seconds = time.perf_counter() - start

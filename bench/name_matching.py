@@ -37,9 +37,9 @@ def scores(matcher, names, queries) -> dict:
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.data.dataset import load_dataset
-    from engine.serving.catalog import Catalog
-    from engine.serving.matching import FUZZY_RULE, FuzzyRule, NameMatcher
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.serving.catalog import Catalog
+    from cratedig.engine.serving.matching import FUZZY_RULE, FuzzyRule, NameMatcher
 
     data = load_dataset(data_dir(args))
     popularity = Catalog(data).popularity

@@ -10,13 +10,13 @@ from bench.common import data_dir, machine, parser
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.data.dataset import load_dataset
-    from engine.data.features import artist_popularity
-    from engine.data.split import holdout_split
-    from engine.evaluation.metrics import evaluated_listeners, measure
-    from engine.models.pipeline import recommend
-    from engine.models.query import listeners_query
-    from engine.models.retrieval import TwoTowerModel
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.data.features import artist_popularity
+    from cratedig.engine.data.split import holdout_split
+    from cratedig.engine.evaluation.metrics import evaluated_listeners, measure
+    from cratedig.engine.models.pipeline import recommend
+    from cratedig.engine.models.query import listeners_query
+    from cratedig.engine.models.retrieval import TwoTowerModel
 
     split = holdout_split(load_dataset(data_dir(args)))
     popularity = artist_popularity(split.train)

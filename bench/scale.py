@@ -80,7 +80,7 @@ def run_factor(factor: int, root: Path, kind: str = "hetrec-2k", load_only: bool
     print(json.dumps(row["serve"]), file=sys.stderr, flush=True)
     row["export"] = _step("export", data, overrides, root / f"x{factor}" / "export.csv", env=env)
     print(json.dumps(row["export"]), file=sys.stderr, flush=True)
-    from engine.data.dataset import load_dataset
+    from cratedig.engine.data.loader import load_dataset
 
     loaded = load_dataset(data)
     row.update(listeners=loaded.n_listeners, artists=loaded.n_artists, plays=len(loaded.plays))

@@ -21,9 +21,9 @@ def _peak_rss_gb() -> float:
 
 def generate(directory: str, listeners: str, artists: str, kind: str = "hetrec-2k") -> dict:
     """Synthetic data in the files of `kind` (Last.fm-360K's: with its quirks at a rate of 0.001)."""
-    from engine.data.synthetic import SyntheticSpec
-    from engine.data.synthetic import generate as write
-    from engine.data.synthetic360k import generate_lastfm360k
+    from cratedig.engine.data.synthetic import SyntheticSpec
+    from cratedig.engine.data.synthetic import generate as write
+    from cratedig.engine.data.synthetic360k import generate_lastfm360k
 
     start = time.perf_counter()
     spec = SyntheticSpec(listeners=int(listeners), artists=int(artists), genres=20, mean_artists_per_listener=49.0,
@@ -34,7 +34,7 @@ def generate(directory: str, listeners: str, artists: str, kind: str = "hetrec-2
 
 def load(directory: str) -> dict:
     """Reading the files into a Dataset: seconds and peak RSS of a fresh process."""
-    from engine.data.dataset import load_dataset
+    from cratedig.engine.data.loader import load_dataset
 
     start = time.perf_counter()
     data = load_dataset(directory)
@@ -46,8 +46,8 @@ def load(directory: str) -> dict:
 
 
 def _store(directory: str, overrides: str):
-    from engine.data.dataset import load_dataset
-    from engine.training.store import ModelStore, TrainConfig
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.training.store import ModelStore, TrainConfig
 
     return ModelStore(load_dataset(directory), TrainConfig(overrides=json.loads(overrides)))
 
@@ -62,8 +62,8 @@ def train(directory: str, name: str, overrides: str) -> dict:
 
 
 def _engine(directory: str, overrides: str):
-    from engine.api import Engine
-    from engine.training.store import TrainConfig
+    from cratedig.engine.api import Engine
+    from cratedig.engine.training.store import TrainConfig
 
     engine = Engine(directory, config=TrainConfig(overrides=json.loads(overrides)))
     engine.load_models()
@@ -88,9 +88,9 @@ def serve(directory: str, overrides: str) -> dict:
 def _index_overlap(engine, listeners) -> float | None:
     """The share of the exact top 100 candidates (every artist scored) that the default retriever's
     index proposes for these listeners; None below APPROXIMATE_ABOVE artists (no index)."""
-    from engine.models import base
-    from engine.models.pipeline import recommend
-    from engine.models.query import listeners_query
+    from cratedig.engine.models import base
+    from cratedig.engine.models.pipeline import recommend
+    from cratedig.engine.models.query import listeners_query
 
     retriever = engine.models[engine.default_retriever]
     if engine.dataset.n_artists <= base.APPROXIMATE_ABOVE:
@@ -102,11 +102,11 @@ def _index_overlap(engine, listeners) -> float | None:
 
 
 def export(directory: str, overrides: str, output: str) -> dict:
-    from cli.recommend import (  # the CLI's own export, streamed
-        _all_listeners_csv,
-        _snapshot,
-    )
-    from engine.api import output_target, write_output
+    from cratedig.cli.recommend import (  # the CLI's own export, streamed
+                                        _all_listeners_csv,
+                                        _snapshot,
+                                        )
+    from cratedig.engine.api import output_target, write_output
 
     engine = _engine(directory, overrides)
     loaded_gb = _peak_rss_gb()

@@ -9,7 +9,7 @@ from bench.common import data_dir, machine, parser, timed
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.api import Engine
+    from cratedig.engine.api import Engine
 
     engine = Engine(data_dir(args))
     engine.load_models()  # trains once if the cache is cold; the timings below are warm

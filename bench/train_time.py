@@ -12,10 +12,10 @@ from bench.common import data_dir, machine, parser
 
 def main() -> None:
     args = parser(__doc__).parse_args()
-    from engine.data.dataset import load_dataset
-    from engine.models.registry import MODELS
-    from engine.training.cache import ModelCache
-    from engine.training.store import get_models
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.models.registry import MODELS
+    from cratedig.engine.training.cache import ModelCache
+    from cratedig.engine.training.store import get_models
 
     data = load_dataset(data_dir(args))
     with tempfile.TemporaryDirectory() as cold:
@@ -36,7 +36,7 @@ def _time_keras_fits() -> dict[str, float]:
     fit is named "ranking"; its probes are "mf"). Imports TensorFlow: call it inside the timing."""
     from collections import defaultdict
 
-    import engine.models.keras.fit as keras_fit
+    import cratedig.engine.models.keras.fit as keras_fit
 
     seconds: dict[str, float] = defaultdict(float)
     fit = keras_fit.fit

@@ -38,15 +38,15 @@ def main() -> None:
     args = p.parse_args()
     if args.only and args.write:
         raise SystemExit("--only never writes: its grid is not the full search")
-    from engine.data.dataset import load_dataset
-    from engine.data.split import holdout_split
-    from engine.evaluation.metrics import evaluated_listeners, measure
-    from engine.files import atomic_write_bytes
-    from engine.models.base import Ranker
-    from engine.models.pipeline import recommend
-    from engine.models.query import listeners_query
-    from engine.models.registry import model_class
-    from engine.models.tuned import tuned_path
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.data.split import holdout_split
+    from cratedig.engine.evaluation.metrics import evaluated_listeners, measure
+    from cratedig.engine.files import atomic_write_bytes
+    from cratedig.engine.models.base import Ranker
+    from cratedig.engine.models.pipeline import recommend
+    from cratedig.engine.models.query import listeners_query
+    from cratedig.engine.models.registry import model_class
+    from cratedig.engine.models.tuned import tuned_path
 
     test_split = holdout_split(load_dataset(data_dir(args)), seed=TEST_SEED)  # the evaluation's split
     validation = holdout_split(test_split.train, seed=VALIDATION_SEED)  # only its training part is used

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def run_app(data: str | None = None, demo: bool = False, new: bool = False, kind: str | None = None) -> int:
-    from tui.app import CratedigApp
+    from cratedig.tui.app import CratedigApp
 
     CratedigApp(data=data, demo=demo, new_session=new, kind=kind).run()
     return 0

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from cli.commands import load_models, open_engine
-from cli.output import out, plain_lines, say, table, without_genres
-from engine.chat.conversation import Conversation
-from engine.chat.replies import CopyReply, EvaluationReply, NeighboursReply, Reply, SuggestionsReply
-from engine.chat.session import load_session, save_session
+from cratedig.cli.commands import load_models, open_engine
+from cratedig.cli.output import out, plain_lines, say, table, without_genres
+from cratedig.engine.chat.conversation import Conversation
+from cratedig.engine.chat.replies import CopyReply, EvaluationReply, NeighboursReply, Reply, SuggestionsReply
+from cratedig.engine.chat.session import load_session, save_session
 
 
 def ask(args) -> int:
@@ -54,9 +54,7 @@ def as_json(reply: Reply) -> dict:
         case SuggestionsReply(recommendations=found):
             if found.history:
                 payload["history"] = found.history
-            payload["suggestions"] = [{"rank": s.rank_after, "artist_id": s.artist_id, "name": s.name,
-                                       "genre": s.genre, "reason": s.reason, "scores": s.model_scores, "url": s.url}
-                                      for s in found.suggestions]
+            payload["suggestions"] = [s.as_json() for s in found.suggestions]
         case NeighboursReply(neighbours=found):
             payload["neighbours"] = asdict(found)
         case EvaluationReply(report=report):

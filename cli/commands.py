@@ -8,9 +8,9 @@ from pathlib import Path
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from cli.output import TrainingBars, err, out, plain, say, table, without_genres
-from engine import api
-from engine.errors import UsageError
+from cratedig.cli.output import TrainingBars, err, out, plain, say, table, without_genres
+from cratedig.engine import api
+from cratedig.engine.errors import UsageError
 
 
 def open_engine(args) -> api.Engine:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from cli.commands import open_engine
-from cli.output import out, plain, say, table
-from engine import api
+from cratedig.cli.commands import open_engine
+from cratedig.cli.output import out, plain, say, table
+from cratedig.engine import api
 
 #: rows of each list in the text summary (the JSON has them all)
 SHOWN = 10

@@ -7,7 +7,7 @@ import signal
 import sys
 import threading
 
-from engine.errors import CratedigError
+from cratedig.engine.errors import CratedigError, SettingError
 
 
 def _terminated(signum, frame):
@@ -15,25 +15,30 @@ def _terminated(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def phrased(exc: CratedigError) -> str:
+    """The engine's error in the command line's words: a setting is named by its flag."""
+    return exc.phrased(f"--{exc.setting}") if isinstance(exc, SettingError) else str(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
-    from cli.parser import build_parser
+    from cratedig.cli.parser import build_parser
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminated)
     try:
         args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
         if args.command is None:
-            from cli.app import run_app
+            from cratedig.cli.app import run_app
 
             return run_app(args.data, args.demo, args.new, args.dataset)
-        from cli import ask, commands, history, recommend, serve
+        from cratedig.cli import ask, commands, history, recommend, serve
 
         handler = {"data": commands.data_info, "fetch": commands.fetch, "synth": commands.synth,
                    "train": commands.train, "eval": commands.evaluate, "recommend": recommend.recommend,
                    "search": commands.search, "history": history.history, "serve": serve.serve, "neighbours": commands.neighbours, "ask": ask.ask}[args.command]
         return handler(args) or 0
     except CratedigError as exc:
-        print(f"cratedig: error: {exc}", file=sys.stderr)
+        print(f"cratedig: error: {phrased(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("cratedig: interrupted", file=sys.stderr)

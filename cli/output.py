@@ -13,8 +13,8 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from engine.api import output_target, write_output
-from engine.errors import printable
+from cratedig.engine.api import output_target, write_output
+from cratedig.engine.errors import printable
 
 err = Console(stderr=True)
 out = Console()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from engine.errors import UsageError
+from cratedig.engine.errors import UsageError
 
-#: the dataset kinds (engine.data.dataset.KINDS; spelled out here so the parser imports nothing heavy)
+#: the dataset kinds (engine.data.types.KINDS; spelled out here so the parser imports nothing heavy)
 DATASET_KINDS = ("hetrec-2k", "lastfm-360k")
 
 

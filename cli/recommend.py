@@ -9,11 +9,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from cli.commands import load_models, open_engine
-from cli.output import check_output, emit, rendered, say, table, without_genres
-from engine import api
-from engine.chat import export
-from engine.errors import UsageError
+from cratedig.cli.commands import load_models, open_engine
+from cratedig.cli.output import check_output, emit, rendered, say, table, without_genres
+from cratedig.engine import api
+from cratedig.engine.chat import export
+from cratedig.engine.errors import UsageError
 
 
 def recommend(args) -> int:
@@ -174,7 +174,7 @@ def _recommendations_text(result: api.Recommendations, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"retriever": result.retriever, "ranked": result.ranked, "unknown": result.unknown,
                            "liked": [asdict(h) for h in result.liked],
-                           "suggestions": [asdict(s) for s in result.suggestions]}, indent=2) + "\n"
+                           "suggestions": [s.as_json() for s in result.suggestions]}, indent=2) + "\n"
     rows = [(s.rank_after, f"↑{s.movement}" if s.movement > 0 else (f"↓{-s.movement}" if s.movement < 0 else "="),
              s.name, s.genre, "-" if s.ranking_score is None else f"{s.ranking_score:.3f}", f"{s.retrieval_score:.3f}",
              s.reason) for s in result.suggestions]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 
-from cli.commands import load_models, open_engine
-from cli.output import say
-from engine.errors import UsageError
+from cratedig.cli.commands import load_models, open_engine
+from cratedig.cli.output import say
+from cratedig.engine.errors import UsageError
 
 MAX_WORKERS = 8
 
 
 def serve(args) -> int:
-    from server.run import is_loopback, serve as run
+    from cratedig.server.run import is_loopback, serve as run
 
     token = args.token or os.environ.get("CRATEDIG_TOKEN") or None
     if not is_loopback(args.host) and not token:

@@ -37,6 +37,32 @@ class UsageError(CratedigError):
     """An argument or a request is not acceptable (unknown model, bad K, unknown listener...)."""
 
 
+class SettingError(UsageError):
+    """A value given for one of the engine's settings is not acceptable. The message is a template
+    in which `{setting}` stands for the setting: the engine says it in words ("the file"), and a
+    front end says it its own way through `phrased` (the CLI as its flag, `--output`)."""
+
+    #: how the engine names each setting in its own messages (the app and the chat show these)
+    NOUNS = {"output": "the file", "dest": "the download folder", "data": "the data folder",
+             "dataset": "the dataset kind", "seeds": "the number of seeds", "retriever": "the retriever",
+             "since": "the start date"}
+
+    def __init__(self, setting: str, template: str, **values):
+        self.setting, self.template, self.values = setting, template, values
+        super().__init__(self.phrased(self.NOUNS.get(setting, setting)))
+
+    def phrased(self, name: str) -> str:
+        """The message with the setting called `name`, safe to print."""
+        return printable(self.template.format(setting=name, **self.values))
+
+
+class DestinationError(SettingError, FetchError):
+    """The folder a download was asked to go to cannot take it."""
+
+    def __init__(self, template: str, **values):
+        super().__init__("dest", template, **values)
+
+
 class CacheError(CratedigError):
     """A cache file is corrupt or unreadable; callers rebuild it."""
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from engine.errors import UsageError
+from cratedig.engine.errors import SettingError
 
 
 def _default_mode() -> int:
@@ -81,7 +81,7 @@ def alive(pid: int) -> bool:
 
 
 def output_target(name: str) -> Path | None:
-    """Where `--output NAME` writes: None for "-" (stdout); else the path, symlinks followed.
+    """Where an output named NAME is written: None for "-" (stdout); else the path, symlinks followed.
     Raises UsageError, before any work, when it cannot be written: a directory, a missing or
     unwritable folder, a read-only file, a socket."""
     if name == "-":
@@ -92,19 +92,19 @@ def output_target(name: str) -> Path | None:
         if target.exists():
             kind = target.stat().st_mode
             if stat.S_ISDIR(kind):
-                raise UsageError(f"--output {name} is a directory")
+                raise SettingError("output", "{setting} {path} is a directory", path=name)
             if stat.S_ISSOCK(kind):
-                raise UsageError(f"--output {name} is a socket")
+                raise SettingError("output", "{setting} {path} is a socket", path=name)
             if stat.S_ISREG(kind) and not (kind & 0o222 and os.access(target, os.W_OK)):
-                raise UsageError(f"--output {name} is read-only")
+                raise SettingError("output", "{setting} {path} is read-only", path=name)
             return target
         parent = target.parent if str(target.parent) else Path(".")
         if not parent.is_dir():
-            raise UsageError(f"--output {name}: directory {parent} does not exist")
+            raise SettingError("output", "{setting} {path}: directory {parent} does not exist", path=name, parent=parent)
         if not os.access(parent, os.W_OK):
-            raise UsageError(f"--output {name}: directory {parent} is not writable")
+            raise SettingError("output", "{setting} {path}: directory {parent} is not writable", path=name, parent=parent)
     except OSError as exc:
-        raise UsageError(f"--output {name}: {exc.strerror or exc}") from None
+        raise SettingError("output", "{setting} {path}: {reason}", path=name, reason=exc.strerror or exc) from None
     return target
 
 
@@ -134,4 +134,4 @@ def write_output(target: Path | None, text: str | Iterable[str]) -> None:
         remove_stale_temporaries(target.parent)
         atomic_write_bytes(target, write_all)
     except OSError as exc:
-        raise UsageError(f"cannot write --output {target}: {exc.strerror or exc}") from None
+        raise SettingError("output", "cannot write {setting} {path}: {reason}", path=target, reason=exc.strerror or exc) from None

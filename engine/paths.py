@@ -1,4 +1,4 @@
-"""Where things live: the dataset (--data, then CRATEDIG_DATA, then the user data dir), the model
+"""Where things live: the dataset (the data folder given, then CRATEDIG_DATA, then the user data dir), the model
 cache (CRATEDIG_CACHE) and the app's state (CRATEDIG_STATE), else the platformdirs defaults."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
-from engine.errors import UsageError
+from cratedig.engine.errors import SettingError, UsageError
 
 APP_NAME = "cratedig"
 DATASET_DIRNAME = "hetrec2011-lastfm-2k"
@@ -16,13 +16,16 @@ DATASET_DIRNAMES = {"hetrec-2k": DATASET_DIRNAME, "lastfm-360k": "lastfm-dataset
 
 
 def _first_given(*choices: tuple[str | os.PathLike | None, str]) -> Path | None:
-    """The first (path, where it came from) given, with ~ expanded; None when none is."""
+    """The first (path, where it came from: a setting or an environment variable) given, with ~
+    expanded; None when none is."""
     for given, source in choices:
         if given:
             try:
                 return Path(given).expanduser()
             except RuntimeError:  # "~nosuchuser/..."
-                raise UsageError(f"{source} {given}: no such user's home directory") from None
+                if source.isupper():  # an environment variable is named as it is
+                    raise UsageError(f"{source} {given}: no such user's home directory") from None
+                raise SettingError(source, "{setting} {path}: no such user's home directory", path=given) from None
     return None
 
 
@@ -38,7 +41,7 @@ def default_data_dir(kind: str | None = None) -> Path:
 def resolve_data_dir(explicit: str | os.PathLike | None = None, kind: str | None = None) -> Path:
     """The dataset directory: the explicit one, else $CRATEDIG_DATA, else the user data dir of
     `kind`; with no kind, the HetRec one, or the Last.fm-360K one when only that was fetched."""
-    given = _first_given((explicit, "--data"), (os.environ.get("CRATEDIG_DATA"), "CRATEDIG_DATA"))
+    given = _first_given((explicit, "data"), (os.environ.get("CRATEDIG_DATA"), "CRATEDIG_DATA"))
     if given is not None:
         return given
     if kind is None and not default_data_dir().exists() and default_data_dir("lastfm-360k").exists():

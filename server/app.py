@@ -18,12 +18,12 @@ import orjson
 from fastapi import FastAPI, Path, Query
 from fastapi.responses import Response
 
-from engine import api
-from engine.chat import export
-from engine.errors import UsageError
-from server.cache import ResponseCache
-from server.errors import install_error_handlers
-from server.security import BearerToken
+from cratedig.engine import api
+from cratedig.engine.chat import export
+from cratedig.engine.errors import UsageError
+from cratedig.server.cache import ResponseCache
+from cratedig.server.errors import install_error_handlers
+from cratedig.server.security import BearerToken
 
 MAX_K = 100
 MAX_QUERY = 200
@@ -111,7 +111,7 @@ def build_app(engine: api.Engine, token: str | None = None, cache: bool = True) 
         return json_response({"retriever": found.retriever, "ranked": found.ranked, "history": found.history,
                               "liked": [asdict(h) for h in found.liked], "unknown": found.unknown,
                               "unknown_excluded": unknown,
-                              "suggestions": [asdict(s) for s in found.suggestions]})
+                              "suggestions": [s.as_json() for s in found.suggestions]})
 
     @app.get("/v1/lidarr/{history}")
     async def lidarr(history: Annotated[str, Path(max_length=64)], k: K = 50) -> Response:

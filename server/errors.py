@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from engine.errors import CratedigError, NotFoundError, printable
+from cratedig.engine.errors import CratedigError, NotFoundError, printable
 
 log = logging.getLogger("cratedig.server")
 

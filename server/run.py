@@ -8,9 +8,9 @@ import os
 
 import uvicorn
 
-from engine import api
-from server.app import build_app
-from server.slow_clients import TimedHeaders
+from cratedig.engine import api
+from cratedig.server.app import build_app
+from cratedig.server.slow_clients import TimedHeaders
 
 #: idle keep-alive connections are closed after this many seconds
 KEEP_ALIVE_SECONDS = 5
@@ -60,7 +60,7 @@ def serve(engine: api.Engine, host: str, port: int, token: str | None, workers: 
     if workers > 1:
         os.environ.update({"CRATEDIG_SERVE_DATA": str(engine.data_dir), "CRATEDIG_SERVE_KIND": engine.dataset_kind,
                            "CRATEDIG_SERVE_TOKEN": token or "", "CRATEDIG_SERVE_CACHE": "1" if cache else "0"})
-        uvicorn.run("server.run:app_from_environment", factory=True, workers=workers, **options_)
+        uvicorn.run("cratedig.server.run:app_from_environment", factory=True, workers=workers, **options_)
         return
     warm(engine)
     uvicorn.run(build_app(engine, token, cache), **options_)

@@ -10,11 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from engine.data.synthetic import SyntheticSpec, generate
+from cratedig.engine.data.synthetic import SyntheticSpec, generate
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data" / "hetrec2011-lastfm-2k"
 SMALL = SyntheticSpec(listeners=120, artists=400, genres=8, mean_artists_per_listener=20, seed=3)
+
+
+#: fixtures that read the real dataset: a test using one (directly or through another) is `realdata`
+REAL_DATA_FIXTURES = {"real_data_dir", "real_dataset", "real_engine"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers from where a test is and what it needs: tests/reliability/ is the `reliability`
+    battery; a test that needs the real dataset is `realdata`. `slow` is marked by hand."""
+    for item in items:
+        if "reliability" in item.path.relative_to(REPO).parts:
+            item.add_marker(pytest.mark.reliability)
+        if REAL_DATA_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.realdata)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -70,7 +84,7 @@ def real_data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def real_dataset(real_data_dir):
-    from engine.data.dataset import load_dataset
+    from cratedig.engine.data.loader import load_dataset
 
     return load_dataset(real_data_dir)
 
@@ -78,7 +92,7 @@ def real_dataset(real_data_dir):
 @pytest.fixture(scope="session")
 def small_engine(small_data_dir, isolated_cache):
     """An Engine over the small synthetic data with all four models trained (seconds)."""
-    from engine.api import Engine
+    from cratedig.engine.api import Engine
 
     engine = Engine(small_data_dir)
     engine.load_models()
@@ -88,7 +102,7 @@ def small_engine(small_data_dir, isolated_cache):
 @pytest.fixture(scope="session")
 def real_engine(real_data_dir, isolated_cache):
     """An Engine over the real dataset with all four models trained once per session."""
-    from engine.api import Engine
+    from cratedig.engine.api import Engine
 
     engine = Engine(real_data_dir)
     engine.load_models()

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from cli.main import main
+from cratedig.cli.main import main
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from cli.main import main
+from cratedig.cli.main import main
 from tests.handmade import QUIRKY_PLAYS, U1, filler_plays, tar_gz_of, write_lastfm360k
 
 
@@ -94,9 +94,9 @@ def test_neighbours_says_there_are_no_genres(fetched, capsys):
 
 async def test_the_app_shows_the_dataset_and_takes_a_listener_prefix(fetched):
     from tests.tui.test_app_flows import last_reply, say, wait_until
-    from tui.app import CratedigApp
-    from tui.screens.listener_picker import ListenerPickerScreen
-    from tui.widgets.replies import SuggestionsTable
+    from cratedig.tui.app import CratedigApp
+    from cratedig.tui.screens.listener_picker import ListenerPickerScreen
+    from cratedig.tui.widgets.replies import SuggestionsTable
 
     app = CratedigApp(data=str(fetched), restore_session=False)
     async with app.run_test(size=(120, 36)) as pilot:

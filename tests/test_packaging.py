@@ -1,5 +1,6 @@
-"""What `pip install .` gives: a wheel holding every package and the stylesheet, whose `cratedig`
-works from the installed files alone (not from this source tree)."""
+"""What `pip install .` gives: a wheel whose only top-level name is `cratedig`, holding every package
+and the stylesheet, whose `cratedig` works from the installed files alone (not from this source
+tree)."""
 from __future__ import annotations
 
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ("pyproject.toml", "README.md", "engine", "tui", "cli", "server", "assets")
+SOURCES = ("pyproject.toml", "README.md", "cratedig")  # cratedig/engine, … link to the top-level folders
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +31,26 @@ def wheel(tmp_path_factory) -> Path:
     return next(out.glob("cratedig-*.whl"))
 
 
+def test_the_wheel_installs_only_cratedig_at_top_level(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
+    assert top == {"cratedig"}
+
+
 def test_the_wheel_ships_every_package_and_the_stylesheet(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("assets/app.tcss", "assets/__init__.py", "tui/app.py", "cli/main.py", "engine/api/engine.py",
                      "engine/models/keras/fit.py", "engine/models/ranking/model.py", "engine/models/tuned.json",
-                     "server/app.py", "engine/data/listens/read.py"):
-        assert expected in names, f"{expected} missing from {wheel.name}"
+                     "server/app.py", "engine/data/listens/read.py", "__main__.py"):
+        assert f"cratedig/{expected}" in names, f"{expected} missing from {wheel.name}"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "cratedig = cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "cratedig = cratedig.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_the_namespace_links_every_top_level_part():
+    for part in ("engine", "cli", "tui", "server", "assets"):
+        link = REPO / "cratedig" / part
+        assert link.is_symlink() and link.resolve() == (REPO / part).resolve(), part
 
 
 def test_the_installed_wheel_finds_its_stylesheet_and_answers_help(wheel, tmp_path):
@@ -46,13 +59,14 @@ def test_the_installed_wheel_finds_its_stylesheet_and_answers_help(wheel, tmp_pa
                            str(wheel)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     env = {**os.environ, "PYTHONPATH": str(target)}
-    code = ("import assets, tui.app, cli.main, sys; from pathlib import Path\n"
-            "css = Path(tui.app.CratedigApp.CSS_PATH)\n"
+    code = ("import sys; from pathlib import Path\n"
+            "from cratedig.tui.app import CratedigApp; from cratedig.cli import main\n"
+            "css = Path(CratedigApp.CSS_PATH)\n"
             "assert css.is_file() and css.is_relative_to(sys.argv[1]), css\n"
-            "assert Path(cli.main.__file__).is_relative_to(sys.argv[1])\n"
-            "from engine.models.tuned import tuned_path, tuned_values\n"
+            "assert Path(main.__file__).is_relative_to(sys.argv[1])\n"
+            "from cratedig.engine.models.tuned import tuned_path, tuned_values\n"
             "assert tuned_path().is_relative_to(sys.argv[1]) and tuned_values()['mf'], tuned_path()\n"
-            "sys.exit(cli.main.main(['--help']))")
+            "sys.exit(main.main(['--help']))")
     run = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, env=env,
                          cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stderr[-3000:]

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from cli.main import main
+from cratedig.cli.main import main
 
 
 def test_data_info_prints_the_true_counts_and_quirks(real_data_dir, capsys):
@@ -96,7 +96,7 @@ def test_hold_out_evaluation_meets_the_bars_it_claims(real_dataset, isolated_cac
     0.01); every model at least 2x MostPop; the ranking stage raising NDCG@10 over its retriever
     and its weight RMSE beating each listener's mean weight. Full ranking on the seeded split, every
     hyperparameter chosen on a validation split inside its training part."""
-    from engine.evaluation.report import evaluate
+    from cratedig.engine.evaluation.report import evaluate
 
     report = evaluate(real_dataset)
     recall = {row["model"].split()[0]: row["recall@10"] for row in report.rows}

@@ -8,11 +8,11 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from assets import stylesheet
-from engine.chat.session import load_settings, save_settings
-from engine.errors import printable
-from tui.messages import OpenArtist
-from tui.screens.chat import ChatScreen
+from cratedig.assets import stylesheet
+from cratedig.engine.chat.session import load_settings, save_settings
+from cratedig.engine.errors import printable
+from cratedig.tui.messages import OpenArtist
+from cratedig.tui.screens.chat import ChatScreen
 
 
 class CratedigApp(App):
@@ -67,8 +67,8 @@ class CratedigApp(App):
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load_engine(self, data_dir: str | None = None) -> None:
-        from engine import api
-        from engine.errors import CratedigError
+        from cratedig.engine import api
+        from cratedig.engine.errors import CratedigError
 
         try:
             directory = Path(data_dir) if data_dir else api.locate_data(self.data_arg, self.demo, self.kind)
@@ -94,7 +94,7 @@ class CratedigApp(App):
             self.call_from_thread(self.chat.set_status, "no data loaded: F1 for help")
 
     def show_setup(self, directory: Path) -> None:
-        from tui.screens.setup import SetupScreen
+        from cratedig.tui.screens.setup import SetupScreen
 
         self.chat.set_status("no dataset yet")
         self.push_screen(SetupScreen(directory, self.kind), self._setup_done)
@@ -106,7 +106,7 @@ class CratedigApp(App):
         self.load_engine(directory)
 
     def show_training(self, retrain: bool = False) -> None:
-        from tui.screens.training import TrainingScreen
+        from cratedig.tui.screens.training import TrainingScreen
 
         self.push_screen(TrainingScreen(self.engine, retrain=retrain), self._training_done)
 
@@ -122,14 +122,14 @@ class CratedigApp(App):
 
     # -- actions ---------------------------------------------------------------------------
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from cratedig.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
     def action_pick_listener(self) -> None:
         if not self._need_engine():
             return
-        from tui.screens.listener_picker import ListenerPickerScreen
+        from cratedig.tui.screens.listener_picker import ListenerPickerScreen
 
         self.push_screen(ListenerPickerScreen(self.engine), self._become)
 
@@ -140,7 +140,7 @@ class CratedigApp(App):
     def action_model_checks(self) -> None:
         if not self._need_engine():
             return
-        from tui.screens.models import ModelsScreen
+        from cratedig.tui.screens.models import ModelsScreen
 
         self.push_screen(ModelsScreen(self.engine), self._model_checks_done)
 
@@ -158,7 +158,7 @@ class CratedigApp(App):
     def open_artist(self, message: OpenArtist) -> None:
         if not self._need_engine():
             return
-        from tui.screens.artist import ArtistScreen
+        from cratedig.tui.screens.artist import ArtistScreen
 
         self.push_screen(ArtistScreen(self.engine, message.artist_id), self._become)
 
@@ -169,7 +169,7 @@ class CratedigApp(App):
     def action_evaluate(self) -> None:
         if not self._need_engine():
             return
-        from tui.screens.training import TrainingScreen
+        from cratedig.tui.screens.training import TrainingScreen
 
         self.push_screen(TrainingScreen(self.engine, evaluate=True), self._evaluated)
 
@@ -178,7 +178,7 @@ class CratedigApp(App):
             self.chat.ask("how good are the models?")
 
     def action_download(self) -> None:
-        from engine import api
+        from cratedig.engine import api
 
         self.show_setup(api.default_data_dir(self.kind))
 
@@ -192,15 +192,15 @@ class CratedigApp(App):
     def action_save(self) -> None:
         if not self._need_engine():
             return
-        from engine.chat.export import default_path
-        from tui.screens.save_dialog import SaveDialog
+        from cratedig.engine.chat.export import default_path
+        from cratedig.tui.screens.save_dialog import SaveDialog
 
         self.push_screen(SaveDialog(str(default_path())), self._save_to)
 
     def action_import_history(self) -> None:
         if not self._need_engine():
             return
-        from tui.screens.import_dialog import ImportDialog
+        from cratedig.tui.screens.import_dialog import ImportDialog
 
         self.push_screen(ImportDialog(), self._import_from)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from engine.errors import printable
+from cratedig.engine.errors import printable
 
 
 def plain(value: object) -> Text:

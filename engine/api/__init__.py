@@ -3,26 +3,26 @@
 from the engine is imported from here."""
 from __future__ import annotations
 
-from engine.api.engine import Engine
-from engine.api.history import DEFAULT_NAME as DEFAULT_HISTORY
-from engine.api.history import histories_folder, remove_history, saved_histories
-from engine.data.listens import FORMATS as HISTORY_FORMATS
-from engine.api.requests import (MAX_LIKED, MAX_SEEDS, MODEL_NAMES, Stages, check_seeds, dataset_present,
-                                 locate_data, stages_for)
-from engine.data.fetch import archive_for, dataset_url, fetch_dataset
-from engine.data.synthetic import write_synthetic
-from engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
-from engine.evaluation.report import EvaluationReport
-from engine.evaluation.seeds import SeedsReport
-from engine.files import output_target, write_output
-from engine.models.pipeline import MAX_K, check_k
-from engine.models.registry import DEFAULT_RETRIEVER, RETRIEVERS, check_model, parse_model_names
-from engine.paths import default_data_dir
-from engine.progress import DownloadProgress, TrainProgress
-from engine.serving.catalog import NO_GENRES
-from engine.serving.results import (ArtistHit, HistoryReport, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
-                                    Neighbours, Recommendations, Steering, TrainedModel, short_id)
-from engine.training.cluster import Cluster, cluster_from_environment
+from cratedig.engine.api.engine import Engine
+from cratedig.engine.api.history import DEFAULT_NAME as DEFAULT_HISTORY
+from cratedig.engine.api.history import histories_folder, remove_history, saved_histories
+from cratedig.engine.data.listens import FORMATS as HISTORY_FORMATS
+from cratedig.engine.api.requests import (MAX_LIKED, MAX_SEEDS, MODEL_NAMES, Stages, check_seeds, dataset_present,
+                                          locate_data, stages_for)
+from cratedig.engine.data.fetch import archive_for, dataset_url, fetch_dataset
+from cratedig.engine.data.synthetic import write_synthetic
+from cratedig.engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
+from cratedig.engine.evaluation.report import EvaluationReport
+from cratedig.engine.evaluation.seeds import SeedsReport
+from cratedig.engine.files import output_target, write_output
+from cratedig.engine.models.pipeline import MAX_K, check_k
+from cratedig.engine.models.registry import DEFAULT_RETRIEVER, RETRIEVERS, check_model, parse_model_names
+from cratedig.engine.paths import default_data_dir
+from cratedig.engine.progress import DownloadProgress, TrainProgress
+from cratedig.engine.serving.catalog import NO_GENRES
+from cratedig.engine.serving.results import (ArtistHit, HistoryReport, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
+                                             Neighbours, Recommendations, Steering, TrainedModel, short_id)
+from cratedig.engine.training.cluster import Cluster, cluster_from_environment
 
 __all__ = ["Engine", "DEFAULT_HISTORY", "HISTORY_FORMATS", "HistoryReport", "remove_history", "saved_histories", "histories_folder", "NO_GENRES", "Cluster", "cluster_from_environment", "Stages", "stages_for", "locate_data",
            "dataset_present", "fetch_dataset", "dataset_url", "archive_for",

@@ -8,27 +8,28 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from engine.api.history import HistoryRequests
-from engine.api.requests import MAX_LIKED, MODEL_NAMES, Stages, check_seeds
-from engine.data.dataset import Dataset, load_dataset
-from engine.errors import NotFoundError, UsageError
-from engine.evaluation.report import EvaluationReport, evaluate, load_report, save_report
-from engine.evaluation.seeds import SeedsReport, evaluate_seeds, load_seeds_rows, save_seeds_report
-from engine.models.base import Recommender
-from engine.models.context import content_used
-from engine.models.pipeline import MAX_K, Recommended, check_k, recommend
-from engine.models.query import Query, liked_query, listeners_query
-from engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RETRIEVERS, check_model
-from engine.progress import ProgressFn
-from engine.serving.catalog import Catalog
-from engine.serving.neighbours import ModelSpace
-from engine.serving.ordered import ordered_map
-from engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
-                                    Neighbours, Recommendations, Steering, TrainedModel)
-from engine.serving.suggestions import by_popularity, describe
-from engine.training.cache import ModelCache
-from engine.training.cluster import Cluster
-from engine.training.store import ModelStore, NoticeFn, TrainConfig
+from cratedig.engine.api.history import HistoryRequests
+from cratedig.engine.api.requests import MAX_LIKED, MODEL_NAMES, Stages, check_seeds
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.data.types import Dataset
+from cratedig.engine.errors import NotFoundError, UsageError
+from cratedig.engine.evaluation.report import EvaluationReport, evaluate, load_report, save_report
+from cratedig.engine.evaluation.seeds import SeedsReport, evaluate_seeds, load_seeds_rows, save_seeds_report
+from cratedig.engine.models.base import Recommender
+from cratedig.engine.models.context import content_used
+from cratedig.engine.models.pipeline import MAX_K, Recommended, check_k, recommend
+from cratedig.engine.models.query import Query, liked_query, listeners_query
+from cratedig.engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RETRIEVERS, check_model
+from cratedig.engine.progress import ProgressFn
+from cratedig.engine.serving.catalog import Catalog
+from cratedig.engine.serving.neighbours import ModelSpace
+from cratedig.engine.serving.ordered import ordered_map
+from cratedig.engine.serving.results import (ArtistHit, ArtistSummary, DatasetSummary, ListenerBatch, ListenerSummary,
+                                             Neighbours, Recommendations, Steering, TrainedModel)
+from cratedig.engine.serving.suggestions import by_popularity, describe
+from cratedig.engine.training.cache import ModelCache
+from cratedig.engine.training.cluster import Cluster
+from cratedig.engine.training.store import ModelStore, NoticeFn, TrainConfig
 
 
 class Engine(HistoryRequests):
@@ -117,6 +118,14 @@ class Engine(HistoryRequests):
         """An artist by Last.FM id (int) or by name (best search match), or None."""
         found = self.catalog.resolve(ref)
         return None if found is None else self.catalog.hit(found)
+
+    def example_prompts(self) -> list[str]:
+        """Prompts that work on this data (for the welcome and hints): the two most played artists
+        and the first listener."""
+        top = np.argsort(-self.catalog.popularity, kind="stable")[:2]
+        names = [str(self.dataset.artist_names[i]) for i in top]
+        listener = self.dataset.listener_ids[0]
+        return [f"I like {' and '.join(names)}", f"be listener {str(listener)[:8] if isinstance(listener, str) else listener}"]
 
     def did_you_mean(self, phrase: str, limit: int = 3) -> list[ArtistHit]:
         """Artists a phrase that matched none may have meant: for the user to choose, never taken."""

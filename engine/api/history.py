@@ -6,16 +6,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from engine.data.listens import read_history
-from engine.errors import NotFoundError, UsageError
-from engine.models.query import liked_query
-from engine.models.registry import DEFAULT_RETRIEVER
-from engine.serving import history_store
-from engine.serving.histories import LoadedHistory, headline, match_names, report, weighted_artists
-from engine.serving.results import HistoryReport, Recommendations, Steering
+from cratedig.engine.data.listens import read_history
+from cratedig.engine.errors import NotFoundError, SettingError, UsageError
+from cratedig.engine.models.query import liked_query
+from cratedig.engine.models.registry import DEFAULT_RETRIEVER
+from cratedig.engine.serving import history_store
+from cratedig.engine.serving.histories import LoadedHistory, headline, match_names, report, weighted_artists
+from cratedig.engine.serving.results import HistoryReport, Recommendations, Steering
 
 if TYPE_CHECKING:
-    from engine.api.engine import Engine
+    from cratedig.engine.api.engine import Engine
 
 DEFAULT_NAME = "me"
 
@@ -29,7 +29,7 @@ def parse_since(text: str | None) -> int | None:
             return int(datetime.strptime(text.strip(), layout).replace(tzinfo=timezone.utc).timestamp())
         except ValueError:
             continue
-    raise UsageError(f"since {text[:40]!r}: expected a date as YYYY-MM-DD, YYYY-MM or YYYY")
+    raise SettingError("since", "{setting} {value!r}: expected a date as YYYY-MM-DD, YYYY-MM or YYYY", value=text[:40])
 
 
 def saved_histories() -> list[str]:

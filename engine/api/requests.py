@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.data import synthetic
-from engine.data.dataset import KINDS
-from engine.data.lastfm360k import PLAYS_FILE
-from engine.errors import UsageError
-from engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RANKERS, check_model
-from engine.paths import resolve_data_dir
+from cratedig.engine.data import synthetic
+from cratedig.engine.data.types import KINDS
+from cratedig.engine.data.lastfm360k import PLAYS_FILE
+from cratedig.engine.errors import SettingError
+from cratedig.engine.models.registry import DEFAULT_RANKER, DEFAULT_RETRIEVER, MODELS, RANKERS, check_model
+from cratedig.engine.paths import resolve_data_dir
 
 MAX_LIKED = 200
 MAX_SEEDS = 20
@@ -26,7 +26,7 @@ def locate_data(data: str | Path | None = None, demo: bool = False, kind: str | 
 def check_kind(kind: str | None) -> str | None:
     """`kind` if it is a dataset kind cratedig reads (or None: told from the files)."""
     if kind is not None and kind not in KINDS:
-        raise UsageError(f"--dataset must be one of {', '.join(KINDS)}, got {kind!r}")
+        raise SettingError("dataset", "{setting} must be one of {kinds}, got {value!r}", kinds=", ".join(KINDS), value=kind)
     return kind
 
 
@@ -38,7 +38,7 @@ def dataset_present(directory: Path) -> bool:
 def check_seeds(seeds: int) -> int:
     """`seeds` if it is a whole number from 1 to MAX_SEEDS, else a UsageError saying so."""
     if not 1 <= seeds <= MAX_SEEDS:
-        raise UsageError(f"--seeds must be between 1 and {MAX_SEEDS}, got {seeds}")
+        raise SettingError("seeds", "{setting} must be between 1 and {most}, got {value}", most=MAX_SEEDS, value=seeds)
     return seeds
 
 
@@ -57,5 +57,6 @@ def stages_for(model: str | None = None, retriever: str | None = None) -> Stages
     if model in RANKERS:
         return Stages(check_model(retriever or DEFAULT_RETRIEVER, "retriever"), model)
     if retriever:
-        raise UsageError(f"--retriever only goes with --model {' or '.join(RANKERS)}")
+        raise SettingError("retriever", "{setting} only goes with a ranking model ({rankers})",
+                           rankers=" or ".join(RANKERS))
     return Stages(check_model(model, "retriever"), None)

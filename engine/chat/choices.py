@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.api import ArtistHit, Engine
+from cratedig.engine.api import ArtistHit, Engine
 
 
 @dataclass(frozen=True)

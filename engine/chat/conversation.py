@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from engine.api import (NO_GENRES, Engine, HistoryReport, Recommendations, Steering, check_k, output_target, short_id,
-                        write_output)
-from engine.chat import choices, export, intents
-from engine.chat.intents import (BeListener, Choose, Copy, Dislike, Evaluate, GenreListener, Help, ImportHistory, Intent,
-                                 Like, MoreLike, NeighboursOf, OnlyGenre, Popularity, Recommend, Reset, Save, ShowK,
-                                 Unknown, Unmatched, UseHistory, Why, help_text)
-from engine.chat.replies import (CopyReply, ErrorReply, EvaluationReply, HelpReply, NeighboursReply, Reply,
-                                 SuggestionsReply, TextReply)
-from engine.chat.session import SavedSession
-from engine.chat.state import POPULARITY_WORDS, ConversationState, LikedArtist
-from engine.errors import UsageError
+from cratedig.engine.api import (NO_GENRES, Engine, HistoryReport, Recommendations, Steering, check_k, output_target, short_id,
+                                 write_output)
+from cratedig.engine.chat import choices, export, intents
+from cratedig.engine.chat.intents import (BeListener, Choose, Copy, Dislike, Evaluate, GenreListener, Help, ImportHistory, Intent,
+                                          Like, MoreLike, NeighboursOf, OnlyGenre, Popularity, Recommend, Reset, Save, ShowK,
+                                          Unknown, Unmatched, UseHistory, Why, help_text)
+from cratedig.engine.chat.replies import (CopyReply, ErrorReply, EvaluationReply, HelpReply, NeighboursReply, Reply,
+                                          SuggestionsReply, TextReply)
+from cratedig.engine.chat.session import SavedSession
+from cratedig.engine.chat.state import POPULARITY_WORDS, ConversationState, LikedArtist
+from cratedig.engine.errors import UsageError
 
 
 @dataclass

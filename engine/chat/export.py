@@ -11,14 +11,14 @@ from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from engine.api import Recommendations
-from engine.errors import UsageError
+from cratedig.engine.api import Recommendations
+from cratedig.engine.errors import UsageError
 
 FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".xspf": "xspf"}
 #: a name ending in this is Lidarr's Custom List JSON, not our JSON
 LIDARR_SUFFIX = ".lidarr.json"
 NO_MBIDS = ("Lidarr lists name artists by MusicBrainz id, and this dataset (HetRec 2011) has none; "
-            "use Last.fm-360K (cratedig fetch --dataset lastfm-360k)")
+            "Last.fm-360K has them")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -69,40 +69,31 @@ def as_lidarr(recommendations: Recommendations) -> tuple[str, int]:
     return json.dumps([{"MusicBrainzId": m} for m in ids], indent=2) + "\n", len(recommendations.suggestions) - len(ids)
 
 
-def _rows(recommendations: Recommendations) -> list[dict]:
-    return [{"rank": s.rank_after, "artist_id": s.artist_id, "name": s.name, "genre": s.genre, "reason": s.reason,
-             "ranking": s.ranking_score, "retrieval": s.retrieval_score, "scores": s.model_scores, "url": s.url}
-            for s in recommendations.suggestions]
-
-
 def render(recommendations: Recommendations, who: str, liked: list[str], disliked: list[str], fmt: str) -> str:
     """The suggestions (rank, artist, genre, scores, reason, Last.fm URL) and who they are for."""
     if fmt == "xspf":
         return as_xspf(recommendations, f"cratedig suggestions for {who}")
     if fmt == "lidarr":
         return as_lidarr(recommendations)[0]
-    rows = _rows(recommendations)
+    rows = [s.as_json() for s in recommendations.suggestions]
     if fmt == "json":
         return json.dumps({"for": who, "liked": liked, "disliked": disliked, "retriever": recommendations.retriever,
                            "ranked": recommendations.ranked, "suggestions": rows}, ensure_ascii=False, indent=2) + "\n"
     models = list(rows[0]["scores"]) if rows else []
-    if fmt == "csv":
+    if fmt == "csv":  # rows only, one header each (who they are for is in the JSON and Markdown forms)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["rank", "artist_id", "artist", "genre", "ranking", "retrieval", *models, "reason", "url"])
+        writer.writerow(["rank", "artist_id", "artist", "genre", "ranking_score", "retrieval_score",
+                         *(f"score_{m}" for m in models), "reason", "url"])
         for r in rows:
-            writer.writerow([r["rank"], r["artist_id"], r["name"], r["genre"], _num(r["ranking"]), _num(r["retrieval"]),
-                             *(_num(r["scores"][m]) for m in models), r["reason"], r["url"]])
-        writer.writerow([])
-        writer.writerow(["# for", who])
-        writer.writerow(["# liked", *liked])
-        writer.writerow(["# disliked", *disliked])
+            writer.writerow([r["rank"], r["artist_id"], r["name"], r["genre"], _num(r["ranking_score"]),
+                             _num(r["retrieval_score"]), *(_num(r["scores"][m]) for m in models), r["reason"], r["url"]])
         return buffer.getvalue()
     lines = [f"# cratedig suggestions for {_md(who)}", "",
              f"Liked: {_md(', '.join(liked)) or '—'}  ", f"Disliked: {_md(', '.join(disliked)) or '—'}", "",
              "| # | artist | genre | ranking | retrieval | reason |", "|---|---|---|---|---|---|"]
-    lines += [f"| {r['rank']} | [{_md(r['name'])}]({r['url']}) | {_md(r['genre'])} | {_num(r['ranking'])} | "
-              f"{_num(r['retrieval'])} | {_md(r['reason'])} |" for r in rows]
+    lines += [f"| {r['rank']} | [{_md(r['name'])}]({r['url']}) | {_md(r['genre'])} | {_num(r['ranking_score'])} | "
+              f"{_num(r['retrieval_score'])} | {_md(r['reason'])} |" for r in rows]
     return "\n".join(lines) + "\n"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.api import EvaluationReport, Neighbours, Recommendations
+from cratedig.engine.api import EvaluationReport, Neighbours, Recommendations
 
 
 @dataclass(frozen=True)

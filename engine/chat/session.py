@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import CratedigError, printable
-from engine.files import atomic_write_bytes
-from engine.paths import state_dir
+from cratedig.engine.errors import CratedigError, printable
+from cratedig.engine.files import atomic_write_bytes
+from cratedig.engine.paths import state_dir
 
 SESSION_FILE = "session.json"
 SETTINGS_FILE = "settings.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from engine.api import DEFAULT_RETRIEVER, Engine, saved_histories, short_id
+from cratedig.engine.api import DEFAULT_RETRIEVER, Engine, saved_histories, short_id
 
 POPULARITY_WORDS = {-1: "leaning towards less mainstream artists", 0: "any popularity",
                     1: "leaning towards more popular artists"}

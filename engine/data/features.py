@@ -2,31 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
-if TYPE_CHECKING:  # the Dataset builds its history matrix with these functions
-    from engine.data.dataset import Dataset
+from cratedig.engine.data.types import Dataset, interactions, normalised_weights
+
+__all__ = ["interactions", "normalised_weights", "artist_tag_counts", "listener_tag_profile", "artist_tags",
+           "artist_genre_index", "artist_genres", "artist_popularity", "ArtistTags", "NO_TAGS"]
 
 NO_TAGS = "No Tags"
 GENRE_MIN_COUNT = 3
-
-
-def normalised_weights(dataset: Dataset) -> np.ndarray:
-    """Each play's weight divided by the L2 norm of its listener's weights (the seed's target)."""
-    plays = dataset.plays
-    sq_norm = np.bincount(plays.listener, weights=plays.weight**2, minlength=dataset.n_listeners)
-    return plays.weight / np.sqrt(sq_norm[plays.listener])
-
-
-def interactions(dataset: Dataset, values: np.ndarray | None = None) -> sp.csr_matrix:
-    """Listener x artist CSR matrix of `values` (1.0 for every play by default)."""
-    plays = dataset.plays
-    data = np.ones(len(plays), dtype=np.float32) if values is None else values.astype(np.float32)
-    return sp.csr_matrix((data, (plays.listener, plays.artist)),
-                         shape=(dataset.n_listeners, dataset.n_artists))
 
 
 def _counts(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:

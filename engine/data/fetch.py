@@ -15,55 +15,37 @@ import http.client
 import os
 import shutil
 import socket
-import tarfile
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import zipfile
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable
 
-from engine.data import lastfm360k
-from engine.data.dataset import HETREC_2K, KINDS, LASTFM_360K, load_dataset
-from engine.data.readers import ALL_FILES
-from engine.errors import CratedigError, FetchError, printable
-from engine.files import alive
-from engine.paths import default_data_dir
-from engine.progress import DownloadProgress
+from cratedig.engine.data import lastfm360k
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.data.types import HETREC_2K, KINDS, LASTFM_360K
+from cratedig.engine.data.readers import ALL_FILES
+from cratedig.engine.data.unpack import CHUNK, Archive, extract
+from cratedig.engine.errors import CratedigError, DestinationError, FetchError, printable
+from cratedig.engine.files import alive
+from cratedig.engine.paths import default_data_dir
+from cratedig.engine.progress import DownloadProgress
 
 OFFICIAL_URL = "https://files.grouplens.org/datasets/hetrec2011/hetrec2011-lastfm-2k.zip"
-CHUNK = 1 << 16
 # Smallest counts a real HetRec download can have; a file cut short fails these.
 MIN_LISTENERS, MIN_ARTISTS, MIN_PLAYS = 1000, 10000, 50000
 #: the real zip is 2.5 MB and unpacks to 12 MB: these caps are a few times that
 MAX_DOWNLOAD_BYTES = 32 << 20
 MAX_UNPACKED_BYTES = 256 << 20
 MAX_MEMBER_BYTES = 128 << 20
-MAX_COMPRESSION_RATIO = 100
 DEADLINE_SECONDS = 600.0
 #: what a dataset folder may hold; anything else there means it is not ours to replace
 DATASET_FILES = frozenset({spec.name for spec in ALL_FILES} | {"readme.txt"} | set(lastfm360k.FILES))
 _TEMP_MARK = ".fetch-"
 _PARTIAL = ".partial"
-
-
-@dataclass(frozen=True)
-class Archive:
-    """Where a dataset kind's official archive is, how big it may be, and what to unpack from it."""
-
-    kind: str
-    url: str
-    max_bytes: int  # the download
-    max_unpacked: int  # everything unpacked
-    max_member: int  # one file unpacked
-    deadline: float
-    members: frozenset[str]  # base names unpacked
-    required: tuple[str, ...]
-    resumable: bool
 
 
 ARCHIVES = {
@@ -144,87 +126,6 @@ def _download(url: str, target: Path, timeout: float, deadline: float, max_bytes
         raise FetchError(f"download incomplete: got {done} of {total} bytes from {url}")
 
 
-def _member_name(name: str, wanted: frozenset[str]) -> str | None:
-    """The base name of an archive member if it is one of `wanted` (at most one folder deep);
-    refuses absolute paths, `..` anywhere and drive letters."""
-    path = PurePosixPath(name.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-        raise FetchError(f"archive rejected: unsafe member path {printable(name)!r}")
-    return path.name if len(path.parts) <= 2 and path.name in wanted else None
-
-
-def _safe_members(archive: zipfile.ZipFile, spec: Archive) -> dict[str, zipfile.ZipInfo]:
-    """Dataset files by base name; refuses unsafe paths and zip bombs."""
-    members = {}
-    for info in archive.infolist():
-        name = _member_name(info.filename, spec.members)
-        if not info.is_dir() and name is not None:
-            if info.file_size > spec.max_member or info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-                raise FetchError(f"archive rejected: {name} would unpack to {info.file_size:,} bytes "
-                                 f"from {info.compress_size:,} (a zip bomb?)")
-            members[name] = info
-    if sum(info.file_size for info in members.values()) > spec.max_unpacked:
-        raise FetchError("archive rejected: it would unpack to more than "
-                         f"{spec.max_unpacked:,} bytes")
-    return members
-
-
-def _copy_bounded(source, target: Path, limit: int, name: str) -> None:
-    """Copy at most `limit` bytes (sizes in a zip header can lie)."""
-    written = 0
-    with open(target, "wb") as out:
-        while chunk := source.read(CHUNK):
-            written += len(chunk)
-            if written > limit:
-                raise FetchError(f"archive rejected: {name} unpacks to more than its header says")
-            out.write(chunk)
-
-
-def _extract(archive_path: Path, into: Path, spec: Archive) -> None:
-    try:
-        if zipfile.is_zipfile(archive_path):
-            with zipfile.ZipFile(archive_path) as archive:
-                members = _safe_members(archive, spec)
-                _check_required(members, spec)
-                for name, info in members.items():
-                    with archive.open(info) as src:
-                        _copy_bounded(src, into / name, info.file_size, name)
-        elif spec.kind == LASTFM_360K:
-            _extract_tar(archive_path, into, spec)
-        else:
-            raise FetchError("download is not a valid zip archive; try again")
-    except zipfile.BadZipFile as exc:
-        raise FetchError(f"download is not a valid zip archive ({exc}); try again") from None
-    except tarfile.TarError as exc:
-        raise FetchError(f"download is not a valid tar.gz archive ({exc}); try again") from None
-    except (EOFError, OSError, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
-        raise FetchError(f"archive is truncated or unreadable ({type(exc).__name__}: {exc}); try again") from None
-
-
-def _check_required(members, spec: Archive) -> None:
-    missing = [name for name in spec.required if name not in members]
-    if missing:
-        raise FetchError(f"archive is missing {', '.join(missing)}")
-
-
-def _extract_tar(archive_path: Path, into: Path, spec: Archive) -> None:
-    """The wanted regular files of a (gzipped) tar, read as a stream: its other members (the
-    real archive has a README and a script) are skipped, links and devices never written."""
-    found: dict[str, int] = {}
-    budget = min(spec.max_unpacked, MAX_COMPRESSION_RATIO * max(archive_path.stat().st_size, 1))
-    with tarfile.open(archive_path, mode="r|*") as archive:
-        for info in archive:
-            name = _member_name(info.name, spec.members)
-            if name is None or not info.isreg():
-                continue
-            if info.size > spec.max_member or sum(found.values()) + info.size > budget:
-                raise FetchError(f"archive rejected: {name} would unpack to {info.size:,} bytes (too much)")
-            source = archive.extractfile(info)
-            _copy_bounded(source, into / name, info.size, name)
-            found[name] = info.size
-    _check_required(found, spec)
-
-
 def _check_plausible(directory: Path, spec: Archive) -> None:
     try:
         data = load_dataset(directory, spec.kind)
@@ -244,19 +145,19 @@ def check_destination(dest: Path) -> Path:
         dest = Path(dest).expanduser().absolute()
         resolved = dest.resolve()
         if resolved == Path.cwd().resolve() or resolved in Path.cwd().resolve().parents:
-            raise FetchError(f"--dest {dest}: refusing to replace the current directory or one above it")
+            raise DestinationError("{setting} {path}: refusing to replace the current directory or one above it", path=dest)
         if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
-            raise FetchError(f"--dest {dest} exists and is not a folder; choose a new or dataset folder")
+            raise DestinationError("{setting} {path} exists and is not a folder; choose a new or dataset folder", path=dest)
         if dest.is_dir():
             foreign = sorted(p.name for p in dest.iterdir() if p.name not in DATASET_FILES or not p.is_file())
             if foreign:
-                raise FetchError(f"--dest {dest} holds files that are not part of the dataset "
-                                 f"({', '.join(foreign[:3])}{', …' if len(foreign) > 3 else ''}); "
-                                 "choose a new or dataset folder")
+                raise DestinationError("{setting} {path} holds files that are not part of the dataset ({names}); "
+                                       "choose a new or dataset folder", path=dest,
+                                       names=", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else ""))
         if dest.parent.exists() and not dest.parent.is_dir():
-            raise FetchError(f"--dest {dest}: {dest.parent} is not a folder")
+            raise DestinationError("{setting} {path}: {parent} is not a folder", path=dest, parent=dest.parent)
     except OSError as exc:
-        raise FetchError(f"--dest {dest}: {exc.strerror or exc}") from None
+        raise DestinationError("{setting} {path}: {reason}", path=dest, reason=exc.strerror or exc) from None
     return dest
 
 
@@ -311,7 +212,7 @@ def fetch_dataset(dest: Path | None = None, url: str | None = None, timeout: flo
         extracted = work / "data"
         extracted.mkdir()
         try:
-            _extract(download, extracted, spec)
+            extract(download, extracted, spec)
             _check_plausible(extracted, spec)
         except FetchError:
             download.unlink(missing_ok=True)  # a bad archive is not resumed: the next try starts over

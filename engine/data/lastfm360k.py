@@ -32,23 +32,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.data.dataset import (
-    LASTFM_360K,
-    Dataset,
-    Plays,
-    Profiles,
-    TagAssignments,
-    _frozen,
-)
-from engine.data.readers import QuirkLog, decode_lines
-from engine.errors import DataError
+from cratedig.engine.data.types import LASTFM_360K, Dataset, Plays, TagAssignments, frozen
+from cratedig.engine.data.readers import QuirkLog, decode_lines
+from cratedig.engine.data.profiles360k import PROFILE_FILE, read_profiles
+from cratedig.engine.errors import DataError
 
 PLAYS_FILE = "usersha1-artmbid-artname-plays.tsv"
-PROFILE_FILE = "usersha1-profile.tsv"
 FILES = (PLAYS_FILE, PROFILE_FILE)
 #: more plays of one artist than this by one listener is a counting error, not listening
 MAX_PLAYS = 1_000_000
-AGE_RANGE = (5, 100)
 #: a file where more than this share of lines is unreadable is not this dataset (wrong file)
 MAX_BAD_SHARE = 0.5
 BLOCK_BYTES = 64 << 20
@@ -236,53 +228,6 @@ def resolve_artists(raw: RawPlays, quirks: QuirkLog) -> Artists:
     return Artists(np.asarray(keys, dtype=object), names, codes.astype(np.int32))
 
 
-def read_profiles(directory: Path, listener_keys: np.ndarray, quirks: QuirkLog) -> Profiles:
-    """Profiles aligned with `listener_keys` (sorted); a listener absent from the file is unknown."""
-    n = len(listener_keys)
-    unknown = Profiles(np.zeros(n, np.int8), np.full(n, -1, np.int16), np.full(n, -1, np.int16),
-                       np.full(n, -1, np.int64), np.zeros(0, dtype=object))
-    path = directory / PROFILE_FILE
-    try:
-        if not path.is_file():
-            quirks.add("optional file absent, profiles unknown", PROFILE_FILE)
-            return unknown
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(path, f"cannot read file: {exc.strerror or exc}") from None
-    text = _decode_block(raw.removeprefix(b"\xef\xbb\xbf"), QuirkLog())
-    lines = pd.Series(text.split("\n"), dtype=object)
-    lines = lines[lines.str.strip() != ""]
-    fields = lines.str.count("\t")
-    quirks.add("profile lines without 5 fields, dropped", PROFILE_FILE, int((fields != 4).sum()))
-    lines = lines[fields == 4]
-    if lines.empty:
-        return unknown
-    table = pd.read_csv(io.StringIO("\n".join(lines.tolist())), sep="\t", header=None,
-                        names=["user", "gender", "age", "country", "signup"], dtype=str,
-                        quoting=csv.QUOTE_NONE, na_filter=False, engine="c")
-    table["user"] = table["user"].str.strip().str.lower()
-    table = table.drop_duplicates("user")
-    at = np.searchsorted(listener_keys, table["user"].to_numpy(dtype=str))
-    found = (at < n) & (listener_keys[np.minimum(at, n - 1)] == table["user"].to_numpy(dtype=str))
-    table, at = table[found], at[found]
-    gender = table["gender"].str.strip().str.lower().map({"m": 1, "f": 2}).fillna(0).to_numpy(np.int8)
-    age = pd.to_numeric(table["age"].str.strip(), errors="coerce").to_numpy(dtype=float)
-    stated = np.isfinite(age)
-    plausible = stated & (age >= AGE_RANGE[0]) & (age <= AGE_RANGE[1])
-    quirks.add(f"ages outside {AGE_RANGE[0]}-{AGE_RANGE[1]}, unknown", PROFILE_FILE, int((stated & ~plausible).sum()))
-    country = _clean_names(table["country"].astype(str), QuirkLog())
-    quirks.add("profiles without a country", PROFILE_FILE, int((country == "").sum()))
-    codes, countries = pd.factorize(country.where(country != "", None), sort=True)
-    signup = pd.to_datetime(table["signup"].str.strip(), format="%b %d, %Y", errors="coerce", utc=True)
-    seconds = ((signup - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(
-        dtype="float64", na_value=np.nan)
-    unknown.gender[at] = gender
-    unknown.age[at] = np.where(plausible, age, -1).astype(np.int16)
-    unknown.country[at] = codes.astype(np.int16)
-    unknown.signup[at] = np.where(np.isfinite(seconds), seconds, -1).astype(np.int64)
-    return Profiles(unknown.gender, unknown.age, unknown.country, unknown.signup, np.asarray(countries, dtype=object))
-
-
 def load_lastfm360k(directory: Path) -> Dataset:
     """The Last.fm-360K directory as a Dataset: listeners keyed by SHA-1 (sorted), artists numbered
     1..n in the sorted order of their keys (the same file always gives the same numbers), no tags,
@@ -307,17 +252,17 @@ def load_lastfm360k(directory: Path) -> Dataset:
     profiles = read_profiles(directory, listener_ids, quirks)
     empty_int = np.zeros(0, dtype=np.int64)
     return Dataset(
-        listener_ids=_frozen(listener_ids.astype(str)),
-        artist_ids=_frozen(np.arange(1, len(used_artists) + 1, dtype=np.int64)),
-        artist_names=_frozen(artists.names[used_artists]),
-        tag_ids=_frozen(empty_int), tag_names=_frozen(np.zeros(0, dtype=object)),
-        plays=Plays(_frozen(listener.astype(np.int32)), _frozen(artist.astype(np.int32)), _frozen(weight)),
-        taggings=TagAssignments(*(_frozen(empty_int.astype(t)) for t in (np.int32, np.int32, np.int32, np.int64))),
-        friends=_frozen(np.zeros((0, 2), dtype=np.int32)),
+        listener_ids=frozen(listener_ids.astype(str)),
+        artist_ids=frozen(np.arange(1, len(used_artists) + 1, dtype=np.int64)),
+        artist_names=frozen(artists.names[used_artists]),
+        tag_ids=frozen(empty_int), tag_names=frozen(np.zeros(0, dtype=object)),
+        plays=Plays(frozen(listener.astype(np.int32)), frozen(artist.astype(np.int32)), frozen(weight)),
+        taggings=TagAssignments(*(frozen(empty_int.astype(t)) for t in (np.int32, np.int32, np.int32, np.int64))),
+        friends=frozen(np.zeros((0, 2), dtype=np.int32)),
         quirks=tuple(quirks.as_rows()),
         source=str(directory.resolve()),
         kind=LASTFM_360K,
         profiles=profiles,
-        artist_mbids=_frozen(np.array([k if not k.startswith("name:") else "" for k in artists.keys[used_artists]],
+        artist_mbids=frozen(np.array([k if not k.startswith("name:") else "" for k in artists.keys[used_artists]],
                                       dtype=object)),
     )

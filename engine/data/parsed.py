@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.data.dataset import Dataset, Plays, Profiles, TagAssignments, _frozen
-from engine.files import atomic_write_bytes, remove_stale_temporaries
-from engine.paths import cache_dir
+from cratedig.engine.data.types import Dataset, Plays, Profiles, TagAssignments, frozen
+from cratedig.engine.files import atomic_write_bytes, remove_stale_temporaries
+from cratedig.engine.paths import cache_dir
 
 FORMAT = 2  # 2: artist MBIDs kept
 _SEPARATOR = "\x00"
@@ -122,20 +122,20 @@ def read_parsed(path: Path, directory: Path) -> Dataset | None:
             return None
         profiles = None
         if meta["profiles"]:
-            profiles = Profiles(*(_frozen(a[f"profile_{k}"]) for k in ("gender", "age", "country", "signup")),
+            profiles = Profiles(*(frozen(a[f"profile_{k}"]) for k in ("gender", "age", "country", "signup")),
                                 _unstrings(a["profile_countries"], meta["countries"]))
         return Dataset(
-            listener_ids=_frozen(a["listener_ids"]), artist_ids=_frozen(a["artist_ids"]),
-            artist_names=_frozen(_unstrings(a["artist_names"], len(a["artist_ids"]))),
-            tag_ids=_frozen(a["tag_ids"]), tag_names=_frozen(_unstrings(a["tag_names"], len(a["tag_ids"]))),
-            plays=Plays(*(_frozen(a[f"plays_{k}"]) for k in ("listener", "artist", "weight"))),
-            taggings=TagAssignments(*(_frozen(a[f"taggings_{k}"]) for k in ("listener", "artist", "tag", "time"))),
-            friends=_frozen(a["friends"]),
+            listener_ids=frozen(a["listener_ids"]), artist_ids=frozen(a["artist_ids"]),
+            artist_names=frozen(_unstrings(a["artist_names"], len(a["artist_ids"]))),
+            tag_ids=frozen(a["tag_ids"]), tag_names=frozen(_unstrings(a["tag_names"], len(a["tag_ids"]))),
+            plays=Plays(*(frozen(a[f"plays_{k}"]) for k in ("listener", "artist", "weight"))),
+            taggings=TagAssignments(*(frozen(a[f"taggings_{k}"]) for k in ("listener", "artist", "tag", "time"))),
+            friends=frozen(a["friends"]),
             quirks=tuple(tuple(row) for row in meta["quirks"]),
             source=str(directory.resolve()),
             kind=meta["kind"],
             profiles=profiles,
-            artist_mbids=_frozen(_unstrings(a["artist_mbids"], len(a["artist_ids"]))) if "artist_mbids" in a else None,
+            artist_mbids=frozen(_unstrings(a["artist_mbids"], len(a["artist_ids"]))) if "artist_mbids" in a else None,
         )
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, io.UnsupportedOperation):
         return None

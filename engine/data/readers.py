@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.errors import DataError
+from cratedig.engine.errors import DataError
 
 
 @dataclass(frozen=True)

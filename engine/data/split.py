@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from engine.data.dataset import Dataset
-from engine.data.features import normalised_weights
+from cratedig.engine.data.types import Dataset
+from cratedig.engine.data.features import normalised_weights
 
 HOLDOUT_FRACTION = 0.2
 MIN_ARTISTS_TO_SPLIT = 5

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.data.lastfm360k import PLAYS_FILE, PROFILE_FILE
-from engine.data.synthetic import SyntheticSpec, _artist_names, simulate_plays
+from cratedig.engine.data.lastfm360k import PLAYS_FILE, PROFILE_FILE
+from cratedig.engine.data.simulation import SyntheticSpec, artist_names, simulate_plays
 
 COUNTRIES = ("United States", "United Kingdom", "Germany", "Poland", "Brazil", "Sweden", "Spain",
              "Finland", "Russian Federation", "Japan", "Mexico", "France", "Italy", "Norway")
@@ -39,7 +39,7 @@ def generate_lastfm360k(dest: Path | str, spec: SyntheticSpec, quirk_rate: float
     dest.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(spec.seed)
     plays, _ = simulate_plays(spec, rng)
-    names = np.array(_artist_names(spec.artists, rng), dtype=object)
+    names = np.array(artist_names(spec.artists, rng), dtype=object)
     accented = rng.random(spec.artists) < 0.05  # some names outside ASCII, as in the real file
     names[accented] = names[accented] + " é"
     mbids = _mbids(spec.artists, rng)

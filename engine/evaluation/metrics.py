@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from engine.data.features import artist_popularity
-from engine.data.split import Split
+from cratedig.engine.data.features import artist_popularity
+from cratedig.engine.data.split import Split
 
 #: the most played artists; the rest are the long tail
 HEAD_ARTISTS = 1000
@@ -44,11 +44,16 @@ def ranking_metrics(recommended: np.ndarray, relevant: sp.csr_matrix, n_items: i
 
 
 def paired_bootstrap(differences: np.ndarray, resamples: int = 2000, seed: int = 0) -> tuple[float, float, float]:
-    """(mean, 2.5th, 97.5th percentile) of the mean of per-listener `differences`, resampling
-    listeners with replacement: a 95 % interval for a paired difference between two models."""
-    rng = np.random.default_rng(seed)
-    means = differences[rng.integers(0, len(differences), size=(resamples, len(differences)))].mean(axis=1)
-    return float(differences.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+    """(mean, low, high): the mean of per-listener `differences` and its 95 % percentile-bootstrap
+    interval (scipy.stats.bootstrap, listeners resampled with replacement): an interval for a paired
+    difference between two models. Percentile rather than scipy's default BCa, whose jackknife
+    holds a listeners x listeners array (2.6 GB at 18,000 listeners)."""
+    from scipy.stats import bootstrap
+
+    differences = np.asarray(differences, dtype=np.float64)
+    interval = bootstrap((differences,), np.mean, n_resamples=resamples, confidence_level=0.95, method="percentile",
+                         random_state=np.random.default_rng(seed), vectorized=True, batch=100).confidence_interval
+    return float(differences.mean()), float(interval.low), float(interval.high)
 
 
 def evaluated_listeners(split: Split) -> np.ndarray:

@@ -6,18 +6,18 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from engine.data.dataset import Dataset
-from engine.data.split import MIN_ARTISTS_TO_SPLIT, Split, holdout_split
-from engine.errors import UsageError
-from engine.evaluation.metrics import evaluated_listeners, measure, rmse
-from engine.models.base import Ranker, Recommender, Retriever
-from engine.models.pipeline import recommend
-from engine.models.query import listeners_query
-from engine.models.ranking.examples import listener_mean_weights
-from engine.models.registry import BASELINES, DEFAULT_RETRIEVER, MODELS, RANKERS, RETRIEVERS
-from engine.progress import ProgressFn
-from engine.training.cache import ModelCache
-from engine.training.store import ModelStore, NoticeFn, TrainConfig
+from cratedig.engine.data.types import Dataset
+from cratedig.engine.data.split import MIN_ARTISTS_TO_SPLIT, Split, holdout_split
+from cratedig.engine.errors import UsageError
+from cratedig.engine.evaluation.metrics import evaluated_listeners, measure, rmse
+from cratedig.engine.models.base import Ranker, Recommender, Retriever
+from cratedig.engine.models.pipeline import recommend
+from cratedig.engine.models.query import listeners_query
+from cratedig.engine.models.ranking.examples import listener_mean_weights
+from cratedig.engine.models.registry import BASELINES, DEFAULT_RETRIEVER, MODELS, RANKERS, RETRIEVERS
+from cratedig.engine.progress import ProgressFn
+from cratedig.engine.training.cache import ModelCache
+from cratedig.engine.training.store import ModelStore, NoticeFn, TrainConfig
 
 KS = (10, 20)
 REPORT_FILE = "evaluation-{fingerprint}.json"

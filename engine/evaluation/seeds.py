@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data.dataset import Dataset
-from engine.evaluation.metrics import evaluated_relevance, paired_bootstrap, per_row
-from engine.evaluation.report import COLUMNS, EvaluationReport, evaluate_with_lists
-from engine.models.registry import BASELINES, RANKERS
-from engine.progress import ProgressFn
-from engine.training.cache import ModelCache
-from engine.training.store import NoticeFn, TrainConfig
+from cratedig.engine.data.types import Dataset
+from cratedig.engine.evaluation.metrics import evaluated_relevance, paired_bootstrap, per_row
+from cratedig.engine.evaluation.report import COLUMNS, EvaluationReport, evaluate_with_lists
+from cratedig.engine.models.registry import BASELINES, RANKERS
+from cratedig.engine.progress import ProgressFn
+from cratedig.engine.training.cache import ModelCache
+from cratedig.engine.training.store import NoticeFn, TrainConfig
 
 FIRST_SEED = 42
 METRICS = tuple(c for c in COLUMNS if c != "train_seconds")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from engine.data.features import artist_popularity, interactions
-from engine.models.base import Retriever
-from engine.models.query import Query
-from engine.ops import normalised_rows, top_neighbours
+from cratedig.engine.data.features import artist_popularity, interactions
+from cratedig.engine.models.base import Retriever
+from cratedig.engine.models.query import Query
+from cratedig.engine.ops import normalised_rows, top_neighbours
 
 
 class MostPopular(Retriever):

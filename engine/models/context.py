@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data.features import artist_tags
-from engine.models.mf import MatrixFactorizationModel
+from cratedig.engine.data.features import artist_tags
+from cratedig.engine.models.mf import MatrixFactorizationModel
 
 MAX_TAGS_PER_ARTIST = 8
 
@@ -67,13 +67,13 @@ class ContextModel(MatrixFactorizationModel):
         return mf.users, mf.artists
 
     def _content(self, dataset):
-        from engine.models.keras.context import artist_token_bag
+        from cratedig.engine.models.keras.context import artist_token_bag
 
         p = self.params
         return artist_token_bag(artist_texts(dataset).astype(str), p["max_tokens"], p["vocabulary_size"])
 
     def _listener_content(self, dataset):
-        from engine.models.keras.context import token_bag
+        from cratedig.engine.models.keras.context import token_bag
 
         tokens = listener_profile_tokens(dataset)
         return None if tokens is None else token_bag(tokens)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.models.base import FactorModel
-from engine.models.keras.inputs import positive_pairs
+from cratedig.engine.models.base import FactorModel
+from cratedig.engine.models.keras.inputs import positive_pairs
 
 
 class MatrixFactorizationModel(FactorModel):
@@ -24,8 +24,8 @@ class MatrixFactorizationModel(FactorModel):
         return None
 
     def _fit(self, dataset, progress, strategy, upstream):
-        from engine.models.keras.fit import fit
-        from engine.models.keras.mf import MatrixFactorization
+        from cratedig.engine.models.keras.fit import fit
+        from cratedig.engine.models.keras.mf import MatrixFactorization
 
         p = self.params
         pairs = positive_pairs(dataset)

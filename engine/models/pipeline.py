@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from engine.errors import UsageError
-from engine.models.base import Ranker, Retriever
-from engine.models.query import Query
-from engine.ops import exclude_seen, rows_per_chunk, top_k
+from cratedig.engine.errors import UsageError
+from cratedig.engine.models.base import Ranker, Retriever
+from cratedig.engine.models.query import Query
+from cratedig.engine.ops import exclude_seen, rows_per_chunk, top_k
 
 DEFAULT_CANDIDATES = 100
 MAX_K = 1000

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from engine.data.dataset import Dataset
+from cratedig.engine.data.types import Dataset
 
 if TYPE_CHECKING:
-    from engine.models.base import Recommender
+    from cratedig.engine.models.base import Recommender
 
 
 @dataclass(frozen=True, eq=False)

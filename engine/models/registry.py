@@ -1,13 +1,13 @@
 """Model names -> classes, and which role each plays. The only place that names a model."""
 from __future__ import annotations
 
-from engine.errors import UsageError
-from engine.models.base import Ranker, Recommender, Retriever
-from engine.models.baselines import Ease, ItemKNN, MostPopular, RP3Beta
-from engine.models.context import ContextModel
-from engine.models.mf import MatrixFactorizationModel
-from engine.models.ranking.model import RankingModel
-from engine.models.retrieval import TwoTowerModel
+from cratedig.engine.errors import UsageError
+from cratedig.engine.models.base import Ranker, Recommender, Retriever
+from cratedig.engine.models.baselines import Ease, ItemKNN, MostPopular, RP3Beta
+from cratedig.engine.models.context import ContextModel
+from cratedig.engine.models.mf import MatrixFactorizationModel
+from cratedig.engine.models.ranking.model import RankingModel
+from cratedig.engine.models.retrieval import TwoTowerModel
 
 #: the four models, in display order
 MODELS: dict[str, type[Recommender]] = {

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.models.base import FactorModel
-from engine.models.keras.inputs import positive_pairs, sampling_probability
+from cratedig.engine.models.base import FactorModel
+from cratedig.engine.models.keras.inputs import positive_pairs, sampling_probability
 
 FOLD_IN_STEPS = 20
 FOLD_IN_RATE = 1.0
@@ -38,8 +38,8 @@ class TwoTowerModel(FactorModel):
         return kind
 
     def _fit(self, dataset, progress, strategy, upstream):
-        from engine.models.keras.fit import fit
-        from engine.models.keras.retrieval import TwoTowerRetrieval
+        from cratedig.engine.models.keras.fit import fit
+        from cratedig.engine.models.keras.retrieval import TwoTowerRetrieval
 
         p = self.params
         pairs = positive_pairs(dataset)

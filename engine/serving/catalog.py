@@ -11,12 +11,12 @@ from typing import Sequence
 import numpy as np
 from rapidfuzz import process
 
-from engine.data.dataset import Dataset
-from engine.data.features import NO_TAGS, ArtistTags, artist_genres, artist_popularity, artist_tags
-from engine.errors import UsageError
-from engine.serving.matching import NameMatcher
-from engine.serving.results import ArtistHit, ArtistSummary, ListenerSummary
-from engine.serving.search import ArtistSearch, SearchHit, normalise
+from cratedig.engine.data.types import Dataset
+from cratedig.engine.data.features import NO_TAGS, ArtistTags, artist_genres, artist_popularity, artist_tags
+from cratedig.engine.errors import UsageError
+from cratedig.engine.serving.matching import NameMatcher
+from cratedig.engine.serving.results import ArtistHit, ArtistSummary, ListenerSummary
+from cratedig.engine.serving.search import ArtistSearch, SearchHit, normalise
 
 #: search hits offered as "did you mean" score at least this
 DID_YOU_MEAN_SCORE = 60

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data.listens import ListeningHistory
-from engine.serving.catalog import Catalog
-from engine.serving.history_store import StoredMatches
-from engine.serving.results import HistoryReport, MatchedName, UnmatchedName, history_headline
+from cratedig.engine.data.listens import ListeningHistory
+from cratedig.engine.serving.catalog import Catalog
+from cratedig.engine.serving.history_store import StoredMatches
+from cratedig.engine.serving.results import HistoryReport, MatchedName, UnmatchedName, history_headline
 
 #: how plays become weights ("binary": 1 a played artist; "log": log(1 + plays); "plays": the plays,
 #: as training reads listeners). Chosen on validation listeners by bench/history_quality.py (Recall@10,

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.data.listens import ListeningHistory
-from engine.errors import NotFoundError, UsageError
-from engine.files import atomic_write_bytes, remove_stale_temporaries
-from engine.paths import state_dir
+from cratedig.engine.data.listens import ListeningHistory
+from cratedig.engine.errors import NotFoundError, UsageError
+from cratedig.engine.files import atomic_write_bytes, remove_stale_temporaries
+from cratedig.engine.paths import state_dir
 
 FOLDER = "histories"
 FORMAT = "cratedig-history/1"

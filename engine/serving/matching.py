@@ -20,8 +20,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from engine.errors import printable
-from engine.serving.search import normalise
+from cratedig.engine.errors import printable
+from cratedig.engine.serving.search import normalise
 
 
 @dataclass(frozen=True)

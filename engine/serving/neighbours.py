@@ -7,11 +7,11 @@ from functools import cached_property
 
 import numpy as np
 
-from engine.data.features import NO_TAGS
-from engine.models.base import Recommender
-from engine.ops import top_k, unit_rows
-from engine.serving.catalog import Catalog
-from engine.serving.results import Neighbour
+from cratedig.engine.data.features import NO_TAGS
+from cratedig.engine.models.base import Recommender
+from cratedig.engine.ops import top_k, unit_rows
+from cratedig.engine.serving.catalog import Catalog
+from cratedig.engine.serving.results import Neighbour
 
 
 class ModelSpace:

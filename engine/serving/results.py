@@ -56,6 +56,18 @@ class Suggestion:
         """Places gained by ranking (positive: moved up)."""
         return self.rank_before - self.rank_after
 
+    def as_json(self) -> dict:
+        """The one JSON shape of a suggestion, in `ask`, `recommend`, the HTTP API and JSON exports.
+        The keys after `mbid` are the two earlier shapes' names for the same values, kept for one
+        release (README: "JSON shapes")."""
+        scores = dict(self.model_scores)
+        return {"rank": self.rank_after, "artist_id": self.artist_id, "name": self.name, "genre": self.genre,
+                "reason": self.reason, "because_artist_id": self.because_artist_id, "rank_before": self.rank_before,
+                "retrieval_score": self.retrieval_score, "ranking_score": self.ranking_score, "scores": scores,
+                "url": self.url, "mbid": self.mbid,
+                "rank_after": self.rank_after, "model_scores": scores, "ranking": self.ranking_score,
+                "retrieval": self.retrieval_score}
+
 
 @dataclass(frozen=True)
 class Recommendations:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.models.base import Recommender
-from engine.models.pipeline import Recommended
-from engine.models.query import Query
-from engine.serving.catalog import Catalog
-from engine.serving.neighbours import ModelSpace
-from engine.serving.results import Suggestion
+from cratedig.engine.models.base import Recommender
+from cratedig.engine.models.pipeline import Recommended
+from cratedig.engine.models.query import Query
+from cratedig.engine.serving.catalog import Catalog
+from cratedig.engine.serving.neighbours import ModelSpace
+from cratedig.engine.serving.results import Suggestion
 
 
 def describe(query: Query, recommended: Recommended, models: dict[str, Recommender], retriever: str,

@@ -17,15 +17,15 @@ from typing import Any
 
 import numpy as np
 
-import engine
-from engine.data.dataset import Dataset
-from engine.errors import CacheError, CacheLocationError
-from engine.files import atomic_write_bytes, remove_stale_temporaries
-from engine.paths import cache_dir
+import cratedig.engine as engine
+from cratedig.engine.data.types import Dataset
+from cratedig.engine.errors import CacheError, CacheLocationError
+from cratedig.engine.files import atomic_write_bytes, remove_stale_temporaries
+from cratedig.engine.paths import cache_dir
 
 _META = "__meta__"
 #: the engine source that decides what a trained model is: the data it reads and the model code
-_CODE = ("data/dataset.py", "data/readers.py", "data/features.py", "data/split.py", "ops.py", "models/**/*.py")
+_CODE = ("data/types.py", "data/hetrec.py", "data/readers.py", "data/features.py", "data/split.py", "ops.py", "models/**/*.py")
 
 
 @lru_cache(maxsize=1)

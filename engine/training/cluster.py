@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import ClusterError, UsageError
+from cratedig.engine.errors import ClusterError, UsageError
 
 #: seconds every worker waits for the whole cluster to come up (CRATEDIG_CLUSTER_TIMEOUT overrides)
 STARTUP_TIMEOUT = 120.0
@@ -157,7 +157,7 @@ def cluster_strategy(cluster: Cluster):
     peer answers (`wait_for_peers`)."""
     wait_for_peers(cluster)
     # runtime first: it sets how TensorFlow is imported
-    from engine.models.keras.runtime import tf
+    from cratedig.engine.models.keras.runtime import tf
 
     collective = importlib.import_module("tensorflow.python.distribute.collective_all_reduce_strategy")
 
@@ -215,7 +215,7 @@ def training_failure(exc: BaseException, cluster: Cluster) -> ClusterError:
 def train_in_cluster(cluster: Cluster, train: Callable[[], Any]) -> Any:
     """`train()` under `cluster`'s strategy, a TensorFlow error (a peer down, collectives aborted)
     turned into one ClusterError line."""
-    from engine.models.keras.runtime import tf
+    from cratedig.engine.models.keras.runtime import tf
 
     try:
         return train()

@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from engine.data.dataset import Dataset
-from engine.errors import CacheError, CacheLocationError
-from engine.files import remove_stale_temporaries
-from engine.models.base import Recommender
-from engine.models.registry import BASELINES, MODELS, model_class
-from engine.progress import ProgressFn
-from engine.training.cache import ModelCache
-from engine.training.cluster import Cluster, cluster_strategy, train_in_cluster
+from cratedig.engine.data.types import Dataset
+from cratedig.engine.errors import CacheError, CacheLocationError
+from cratedig.engine.files import remove_stale_temporaries
+from cratedig.engine.models.base import Recommender
+from cratedig.engine.models.registry import BASELINES, MODELS, model_class
+from cratedig.engine.progress import ProgressFn
+from cratedig.engine.training.cache import ModelCache
+from cratedig.engine.training.cluster import Cluster, cluster_strategy, train_in_cluster
 
 NoticeFn = Callable[[str], None]
 

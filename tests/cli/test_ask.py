@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cli.main import main
+from cratedig.cli.main import main
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from cli.main import main
+from cratedig.cli.main import main
 
 
 def test_eval_reports_no_long_tail_for_a_catalogue_of_at_most_the_head(small_data_dir, capsys):

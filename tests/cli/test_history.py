@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from cli.main import main
+from cratedig.cli.main import main
 from tests import history_samples as samples
 
 ABSENT = ("Floating Points", "Kiasmos")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from cli.main import main
+from cratedig.cli.main import main
 
 
 def test_table_names_the_artist_its_genre_and_both_measures(small_engine, small_data_dir, capsys):

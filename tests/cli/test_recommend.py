@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cli.main import main
+from cratedig.cli.main import main
 
 
 @pytest.fixture
@@ -52,9 +52,9 @@ def test_bad_batch_arguments_exit_2_with_one_line_and_write_nothing(run, small_d
 
 def test_unwritable_output_directory_is_refused_before_any_work(run, small_data_dir, tmp_path, monkeypatch):
     # Root (as in CI) can write anywhere, so the permission answer is stubbed; the check is ours.
-    import engine.files
+    import cratedig.engine.files as engine_files
 
-    monkeypatch.setattr(engine.files.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(engine_files.os, "access", lambda path, mode: False)
     code, _, err = run("recommend", "--data", str(small_data_dir), "--all-listeners", "--format", "csv",
                        "--output", str(tmp_path / "x.csv"))
     assert code == 2 and "is not writable" in err
@@ -64,7 +64,7 @@ def test_unwritable_output_directory_is_refused_before_any_work(run, small_data_
 def test_a_data_dir_changing_mid_run_writes_nothing(run, small_data_dir, tmp_path, monkeypatch):
     import shutil
 
-    from cli import recommend
+    from cratedig.cli import recommend
 
     data = tmp_path / "data"
     shutil.copytree(small_data_dir, data)

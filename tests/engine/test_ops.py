@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from engine.ops import exclude_seen, top_k, unit_rows
+from cratedig.engine.ops import exclude_seen, top_k, unit_rows
 
 
 def test_top_k_orders_best_first_and_breaks_ties_by_index():
@@ -28,7 +28,7 @@ def _whole_row_top_k(scores: np.ndarray, k: int) -> list[list[int]]:
 
 
 def test_top_k_on_wide_rows_searches_blocks_and_still_gives_the_exact_answer():
-    from engine import ops
+    from cratedig.engine import ops
 
     rng = np.random.default_rng(1)
     n = ops.TOP_K_BLOCKS_ABOVE + 3 * ops.TOP_K_BLOCK + 7  # a shorter last block
@@ -57,7 +57,7 @@ def test_unit_rows_have_norm_one_and_zero_rows_stay_zero():
 
 
 def test_top_neighbours_keeps_each_columns_k_largest_positive_products_in_chunks():
-    from engine.ops import top_neighbours
+    from cratedig.engine.ops import top_neighbours
 
     columns = sp.random(200, 40, density=0.15, random_state=2, format="csr", dtype=np.float32)
     products = (columns.T @ columns).toarray()

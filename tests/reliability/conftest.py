@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cli.main import main
+from cratedig.cli.main import main
 
 
 @pytest.fixture

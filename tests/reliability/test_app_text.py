@@ -7,12 +7,12 @@ import pytest
 from rich.console import Console
 from textual.widgets._data_table import default_cell_formatter
 
-from engine.errors import printable
+from cratedig.engine.errors import printable
 from tests.handmade import write_dataset
 from tests.tui.test_app_flows import last_reply, say
-from tui.app import CratedigApp
-from tui.text import plain
-from tui.widgets.replies import NeighboursTable, SuggestionsTable
+from cratedig.tui.app import CratedigApp
+from cratedig.tui.text import plain
+from cratedig.tui.widgets.replies import NeighboursTable, SuggestionsTable
 
 MARKUP_NAMES = ["Evil[/]Name", "[unknown]", "Superchic[k]", "8[bit]chyfruit", "[link=https://x.y]click[/link]",
                 "[bold red]Loud[/]", "Back\\slash[/i]", "Bell\x07Ring"]
@@ -28,9 +28,9 @@ def _shows(cell: str, full: str) -> bool:
 def markup_engine(tmp_path_factory):
     """An engine over a small hand-made dataset whose artists are named like markup."""
 
-    from engine.api import Engine
-    from engine.training.cache import ModelCache
-    from engine.training.store import TrainConfig
+    from cratedig.engine.api import Engine
+    from cratedig.engine.training.cache import ModelCache
+    from cratedig.engine.training.store import TrainConfig
 
     names = MARKUP_NAMES + FILLER
     artists = list(enumerate(names, start=1))
@@ -86,7 +86,7 @@ async def test_artists_named_like_markup_show_as_named_everywhere(markup_engine,
 
 
 def test_every_real_artist_name_and_tag_survives_the_cli_tables(real_dataset):
-    from cli.output import table
+    from cratedig.cli.output import table
 
     values = [str(v) for v in list(real_dataset.artist_names) + list(real_dataset.tag_names)]
     console = Console(width=2000, record=True, force_terminal=False)

@@ -9,10 +9,10 @@ import shutil
 import numpy as np
 import pytest
 
-from engine.data.dataset import load_dataset
-from engine.errors import CacheLocationError
-from engine.training.cache import ModelCache
-from engine.training.store import ModelStore, TrainConfig
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.errors import CacheLocationError
+from cratedig.engine.training.cache import ModelCache
+from cratedig.engine.training.store import ModelStore, TrainConfig
 
 FAST = TrainConfig(overrides={"mf": {"epochs": 2}, "retrieval": {"epochs": 1}, "context": {"epochs": 1},
                               "ranking": {"epochs": 1, "probe_epochs": 2}})
@@ -40,7 +40,7 @@ def store(small, trained_cache, tmp_path):
 
 def _rewrite(path, change) -> None:
     """Load a cache file's arrays and metadata, let `change` edit them, save with a consistent hash."""
-    from engine.training.cache import content_hash
+    from cratedig.engine.training.cache import content_hash
 
     with np.load(path, allow_pickle=False) as archive:
         arrays = {k: archive[k] for k in archive.files}
@@ -117,7 +117,7 @@ def test_a_cache_root_that_is_a_file_is_named_before_training(small, tmp_path, m
     blocker.write_text("x")
     monkeypatch.setenv("CRATEDIG_CACHE", str(blocker))
     trained = []
-    monkeypatch.setattr("engine.models.mf.MatrixFactorizationModel._fit", lambda *a: trained.append(1))
+    monkeypatch.setattr("cratedig.engine.models.mf.MatrixFactorizationModel._fit", lambda *a: trained.append(1))
     with pytest.raises(CacheLocationError, match="CRATEDIG_CACHE"):
         ModelStore(small, FAST, ModelCache()).get(["mf"])
     assert not trained
@@ -130,7 +130,7 @@ def test_a_models_folder_that_is_a_file_is_named_before_training(small, tmp_path
 
 
 def test_a_read_only_cold_cache_is_named_before_training(small, tmp_path, monkeypatch):
-    import engine.training.cache as cache_module
+    import cratedig.engine.training.cache as cache_module
 
     def refuse(self, data=b""):
         raise PermissionError(13, "Permission denied")
@@ -141,7 +141,7 @@ def test_a_read_only_cold_cache_is_named_before_training(small, tmp_path, monkey
 
 
 def test_a_read_only_warm_cache_still_serves(store, monkeypatch):
-    import engine.training.cache as cache_module
+    import cratedig.engine.training.cache as cache_module
 
     monkeypatch.setattr(cache_module.Path, "write_bytes", lambda self, data=b"": (_ for _ in ()).throw(
         PermissionError(13, "Permission denied")))

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.data.dataset import load_dataset
-from engine.errors import DataError
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.errors import DataError
 from tests.reliability.conftest import assert_one_line_error
 
 PLAYS = "user_artists.dat"

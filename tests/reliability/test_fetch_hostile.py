@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.data.fetch import fetch_dataset
-from engine.errors import FetchError
+from cratedig.engine.data.fetch import fetch_dataset
+from cratedig.engine.errors import FetchError
 from tests.reliability.conftest import assert_one_line_error
 
 
@@ -150,7 +150,7 @@ def test_leftovers_of_a_killed_fetch_are_removed_by_the_next(hostile, tmp_path):
 
 def test_sigterm_during_a_download_removes_the_temporary_folder(hostile, tmp_path):
     env = {**os.environ, "CRATEDIG_DATA_URL": hostile + "/trickle"}
-    process = subprocess.Popen([sys.executable, "-m", "cli.main", "fetch", "--dest", str(tmp_path / "data")],
+    process = subprocess.Popen([sys.executable, "-m", "cratedig.cli.main", "fetch", "--dest", str(tmp_path / "data")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                                cwd=Path(__file__).resolve().parents[2])
     try:
@@ -177,7 +177,7 @@ def test_a_port_nobody_listens_on_is_a_one_line_error(cli, tmp_path):
 
 def test_kill_9_during_a_download_leaves_no_dataset_and_the_next_fetch_sweeps_up(hostile, tmp_path):
     env = {**os.environ, "CRATEDIG_DATA_URL": hostile + "/trickle"}
-    process = subprocess.Popen([sys.executable, "-m", "cli.main", "fetch", "--dest", str(tmp_path / "data")],
+    process = subprocess.Popen([sys.executable, "-m", "cratedig.cli.main", "fetch", "--dest", str(tmp_path / "data")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                                cwd=Path(__file__).resolve().parents[2])
     deadline = time.monotonic() + 30

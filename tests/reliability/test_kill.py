@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _cratedig(args, env, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "cli.main", *map(str, args)], cwd=REPO, env=env,
+    return subprocess.Popen([sys.executable, "-m", "cratedig.cli.main", *map(str, args)], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
 
@@ -45,7 +45,7 @@ def test_kill_9_during_training_leaves_nothing_half_written(small_data_dir, tmp_
 @pytest.fixture(scope="module")
 def warm_env(small_data_dir, tmp_path_factory):
     env = {**os.environ, "CRATEDIG_CACHE": str(tmp_path_factory.mktemp("warm-cache"))}
-    assert subprocess.run([sys.executable, "-m", "cli.main", "train", "--data", str(small_data_dir)], cwd=REPO,
+    assert subprocess.run([sys.executable, "-m", "cratedig.cli.main", "train", "--data", str(small_data_dir)], cwd=REPO,
                           env=env, capture_output=True, timeout=600).returncode == 0
     return env
 
@@ -90,7 +90,7 @@ def test_kill_9_while_sessions_are_saved_never_leaves_half_a_session(tmp_path):
         time.sleep(random.Random(seed).uniform(0.5, 1.5))
         process.kill()
         process.wait(30)
-        from engine.chat.session import load_session
+        from cratedig.engine.chat.session import load_session
 
         os.environ["CRATEDIG_STATE"] = str(tmp_path)
         try:

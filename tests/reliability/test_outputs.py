@@ -85,7 +85,7 @@ def test_unwritable_targets_are_one_line_errors_and_nothing_changes(export, tmp_
 
 
 def test_a_failed_write_leaves_the_previous_file_and_no_temporary(export, tmp_path, monkeypatch):
-    import engine.files
+    import cratedig.engine.files as engine_files
 
     target = tmp_path / "recs.csv"
     target.write_text("previous")
@@ -93,7 +93,7 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temporary(export, tmp_pa
     def disk_full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(engine.files.os, "fsync", disk_full)
+    monkeypatch.setattr(engine_files.os, "fsync", disk_full)
     code, _, err = export(str(target))
     assert_one_line_error(code, err, "No space left on device")
     assert target.read_text() == "previous" and sorted(p.name for p in tmp_path.iterdir()) == ["recs.csv"]

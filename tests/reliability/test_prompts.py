@@ -5,9 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.chat.conversation import Conversation
-from engine.chat.intents import Intent, clean, parse
-from engine.chat.replies import Reply
+from cratedig.engine.chat.conversation import Conversation
+from cratedig.engine.chat.intents import Intent, clean, parse
+from cratedig.engine.chat.replies import Reply
 
 PROMPTS = st.one_of(
     st.text(max_size=300),

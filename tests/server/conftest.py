@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 import uvicorn
 
-from server.app import build_app
-from server.run import options
+from cratedig.server.app import build_app
+from cratedig.server.run import options
 
 
 class Running:

@@ -5,7 +5,7 @@ import urllib.parse
 
 import pytest
 
-from cli.main import main
+from cratedig.cli.main import main
 from tests import history_samples as samples
 
 
@@ -42,7 +42,7 @@ def test_recommendations_for_a_listener_leave_out_what_they_play(api, small_engi
     assert status == 200 and body["ranked"] is True and len(body["suggestions"]) == 5
     played = set(data.artist_ids[data.history[0].indices].tolist())
     assert not played & {s["artist_id"] for s in body["suggestions"]}
-    assert {"artist_id", "name", "rank_after", "model_scores", "reason", "url"} <= set(body["suggestions"][0])
+    assert {"rank", "artist_id", "name", "scores", "reason", "url", "rank_after", "model_scores"} <= set(body["suggestions"][0])
 
 
 def test_recommendations_from_seed_artists_by_name_or_id_with_steering(api, small_engine):
@@ -114,7 +114,7 @@ def test_a_client_that_never_finishes_its_headers_is_cut_off(api, monkeypatch):
     import socket
     import time
 
-    from server.slow_clients import TimedHeaders
+    from cratedig.server.slow_clients import TimedHeaders
 
     monkeypatch.setattr(TimedHeaders, "header_seconds", 0.5)
     with socket.create_connection(("127.0.0.1", api.port), timeout=5) as client:
@@ -126,7 +126,7 @@ def test_a_client_that_never_finishes_its_headers_is_cut_off(api, monkeypatch):
 
 
 def test_a_reimported_history_is_not_answered_from_the_cache(api, small_engine, tmp_path, monkeypatch):
-    from server import cache
+    from cratedig.server import cache
 
     monkeypatch.setattr(cache, "STAMP_SECONDS", 0.0)
     names = [str(n) for n in small_engine.dataset.artist_names[:5]]

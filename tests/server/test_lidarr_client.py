@@ -17,7 +17,7 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 @pytest.fixture(scope="module")
 def engine_360k(tmp_path_factory):
-    from engine.api import Engine, write_synthetic
+    from cratedig.engine.api import Engine, write_synthetic
 
     data = write_synthetic(tmp_path_factory.mktemp("l360") / "data", 120, 400, 8, 3, "lastfm-360k")
     engine = Engine(data)

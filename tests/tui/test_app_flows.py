@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from tui.app import CratedigApp
-from tui.screens.chat import ChatScreen
-from tui.widgets.replies import BotMessage, NeighboursTable, SuggestionsTable, UserMessage
+from cratedig.tui.app import CratedigApp
+from cratedig.tui.screens.chat import ChatScreen
+from cratedig.tui.widgets.replies import BotMessage, NeighboursTable, SuggestionsTable, UserMessage
 
 SIZE = (110, 34)
 
@@ -165,10 +165,10 @@ async def test_prompt_history_and_artist_completion(app, small_engine):
 
 
 async def test_missing_data_offers_download_or_demo(tmp_path, small_data_dir, monkeypatch):
-    import engine.data.synthetic
+    import cratedig.engine.data.synthetic as synthetic
 
     app = CratedigApp(data=str(tmp_path / "nothing-here"))
-    monkeypatch.setattr(engine.data.synthetic, "ensure_demo_data", lambda dest=None: small_data_dir)
+    monkeypatch.setattr(synthetic, "ensure_demo_data", lambda dest=None: small_data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: type(app.screen).__name__ == "SetupScreen")
         await pilot.click("#demo")
@@ -222,9 +222,9 @@ async def test_the_layout_works_at_80_by_24(app, small_engine):
 
 
 async def test_training_shows_progress_and_can_be_cancelled(tmp_path, monkeypatch):
-    from engine.data.synthetic import SyntheticSpec, generate
+    from cratedig.engine.data.synthetic import SyntheticSpec, generate
 
-    from tui.screens.training import TrainingScreen
+    from cratedig.tui.screens.training import TrainingScreen
 
     data = generate(tmp_path / "fresh", SyntheticSpec(listeners=60, artists=200, genres=4, seed=11))
     monkeypatch.setenv("CRATEDIG_CACHE", str(tmp_path / "empty-cache"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.tui.test_app_flows import SIZE, last_reply, say, suggestions_for, wait_until
-from tui.app import CratedigApp
-from tui.widgets.replies import SuggestionsTable
+from cratedig.tui.app import CratedigApp
+from cratedig.tui.widgets.replies import SuggestionsTable
 
 
 def name(engine, i: int) -> str:
@@ -81,7 +81,7 @@ async def test_a_session_is_restored_on_start_and_new_starts_fresh(small_engine)
 
 
 async def test_a_corrupt_session_file_is_set_aside_with_a_notice(small_engine):
-    from engine.chat.session import session_path
+    from cratedig.engine.chat.session import session_path
 
     path = session_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +135,7 @@ async def test_the_artist_view_prints_its_last_fm_url_as_a_link(small_engine):
 
 
 async def test_model_checks_show_the_seeds_table_when_one_was_saved(small_engine):
-    from engine.evaluation.seeds import SEEDS_FILE
+    from cratedig.engine.evaluation.seeds import SEEDS_FILE
 
     rows = [{"model": "mf", "recall@10": [0.2, 0.01], "ndcg@10": [0.3, 0.02]}]
     small_engine.cache.save_json(SEEDS_FILE.format(fingerprint=small_engine.fingerprint),

@@ -7,9 +7,9 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from tests.tui.test_app_flows import say
-from tui.app import CratedigApp
-from tui.widgets.fit import PADDING, Column, ellipsized, fit
-from tui.widgets.replies import NeighboursTable, SuggestionsTable
+from cratedig.tui.app import CratedigApp
+from cratedig.tui.widgets.fit import PADDING, Column, ellipsized, fit
+from cratedig.tui.widgets.replies import NeighboursTable, SuggestionsTable
 
 
 def test_natural_widths_when_they_fit_else_flexible_columns_shrink_then_columns_go():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests import history_samples as samples
 from tests.tui.test_app_flows import SIZE, last_reply, say, wait_until
-from tui.app import CratedigApp
-from tui.widgets.replies import SuggestionsTable
+from cratedig.tui.app import CratedigApp
+from cratedig.tui.widgets.replies import SuggestionsTable
 
 
 def export(engine, folder):

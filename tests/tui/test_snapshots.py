@@ -2,7 +2,7 @@
 Update with `pytest tests/tui/test_snapshots.py --snapshot-update` after a deliberate UI change."""
 from __future__ import annotations
 
-from tui.app import CratedigApp
+from cratedig.tui.app import CratedigApp
 
 SIZE = (110, 34)
 
@@ -14,7 +14,7 @@ async def _steady_cursor(pilot) -> None:
 
 
 async def _ask(pilot, text: str) -> None:
-    from tui.widgets.replies import BotMessage
+    from cratedig.tui.widgets.replies import BotMessage
 
     app = pilot.app
     before = len(app.screen.query(BotMessage))

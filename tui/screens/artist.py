@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from tui.text import linked, plain
+from cratedig.tui.text import linked, plain
 
 
 class ArtistScreen(ModalScreen[int | None]):

@@ -14,16 +14,18 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 
-from tui.text import plain
-from tui.widgets.prompt import PromptInput
-from tui.widgets.replies import BotMessage, EvaluationTable, NeighboursTable, SuggestionsTable, UserMessage
-from tui.widgets.side_panel import SidePanel
+from cratedig.tui.text import plain
+from cratedig.tui.widgets.prompt import PromptInput
+from cratedig.tui.widgets.replies import BotMessage, EvaluationTable, NeighboursTable, SuggestionsTable, UserMessage
+from cratedig.tui.widgets.side_panel import SidePanel
 
 if TYPE_CHECKING:  # the engine is imported in workers, never on the app's start-up path
-    from engine.api import Engine
-    from engine.chat.conversation import Conversation
-    from engine.chat.replies import Reply
+    from cratedig.engine.api import Engine
+    from cratedig.engine.chat.conversation import Conversation
+    from cratedig.engine.chat.replies import Reply
 
+#: the artist the welcome's example names; when the catalogue lacks it, examples from the catalogue follow
+WELCOME_ARTIST = "Björk"
 RESTORED_SHOWN = 40  # transcript messages redrawn on restore; all of them are kept
 WELCOME = ("Hi! \"import PATH\" brings your Last.fm, ListenBrainz or Spotify history; or tell me artists "
            "you like (\"I like Björk and Sigur Rós\"), \"be listener 2\" (Ctrl+L), or ask \"how good are the "
@@ -54,6 +56,9 @@ class ChatScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Anchored: the newest reply stays in view as it grows (a table lays out after it mounts),
+        # until the user scrolls up; the next reply brings the view back down.
+        self.query_one("#conversation", VerticalScroll).anchor()
         self.add_reply(WELCOME, "text")
         self.query_one(PromptInput).focus()
         if self.engine is not None:  # the engine was ready before this screen was
@@ -64,7 +69,7 @@ class ChatScreen(Screen):
         self.query_one("#status", Static).update(plain(text))
 
     def engine_ready(self, engine: Engine) -> None:
-        from engine.chat.conversation import Conversation
+        from cratedig.engine.chat.conversation import Conversation
 
         with self.lock:  # models retrained: the conversation goes on where it was
             state = None if self.conversation is None else self.conversation.state
@@ -75,7 +80,7 @@ class ChatScreen(Screen):
 
     @work(thread=True, exclusive=True, group="session")
     def restore(self) -> None:
-        from engine.chat.session import load_session
+        from cratedig.engine.chat.session import load_session
 
         saved, notice = load_session()
         if saved is None:
@@ -108,8 +113,8 @@ class ChatScreen(Screen):
 
     def _write(self, snapshot) -> None:
         """Save a session snapshot; from a worker thread."""
-        from engine.chat.session import save_session
-        from engine.errors import CratedigError
+        from cratedig.engine.chat.session import save_session
+        from cratedig.engine.errors import CratedigError
 
         try:
             save_session(snapshot)
@@ -125,6 +130,9 @@ class ChatScreen(Screen):
         self.refresh_state()
         if not self.session_started:  # once, after the welcome: the restored conversation follows it
             self.session_started = True
+            if engine.resolve_artist(WELCOME_ARTIST) is None:  # the demo data, or another catalogue
+                like, be = engine.example_prompts()
+                self.add_reply(f"This catalogue has no {WELCOME_ARTIST}: try \"{like}\" or \"{be}\".", "text")
             if self.restore_session:
                 self.restore()
             else:
@@ -158,7 +166,8 @@ class ChatScreen(Screen):
         prompt = event.value
         event.input.clear()
         if not prompt.strip():
-            self.notify("Type something first, e.g. “I like Adele”", severity="warning")
+            example = self.engine.example_prompts()[0] if self.engine is not None else "I like Björk"
+            self.notify(f"Type something first, e.g. “{example}”", severity="warning")
             return
         event.input.remember(prompt)
         self._submit(prompt)
@@ -184,7 +193,7 @@ class ChatScreen(Screen):
         self._write(snapshot)  # after showing: the disk never delays an answer
 
     def show_reply(self, reply: Reply, request: int) -> None:
-        from engine.chat.replies import CopyReply, ErrorReply, EvaluationReply, NeighboursReply, SuggestionsReply
+        from cratedig.engine.chat.replies import CopyReply, ErrorReply, EvaluationReply, NeighboursReply, SuggestionsReply
 
         if request != self.request:
             return
@@ -210,6 +219,12 @@ class ChatScreen(Screen):
         conversation = self.query_one("#conversation")
         conversation.mount(BotMessage(text, kind, result))
         conversation.scroll_end(animate=False)
+
+    @on(PromptInput.ScrollTranscript)
+    def scroll_transcript(self, event: PromptInput.ScrollTranscript) -> None:
+        conversation = self.query_one("#conversation", VerticalScroll)
+        {"page_up": conversation.scroll_page_up, "page_down": conversation.scroll_page_down,
+         "home": conversation.scroll_home, "end": conversation.scroll_end}[event.where](animate=False)
 
     def action_focus_prompt(self) -> None:
         self.query_one(PromptInput).focus()

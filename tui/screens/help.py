@@ -6,7 +6,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from engine.chat.intents import help_text
+from cratedig.engine.chat.intents import help_text
 
 KEYS = ("Keys: F1 help · Ctrl+P commands · Ctrl+L pick a listener · F2 model checks · F3 switch retriever · "
         "Ctrl+S save · Ctrl+Y copy")

@@ -7,8 +7,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
-from engine import api
-from tui.text import plain
+from cratedig.engine import api
+from cratedig.tui.text import plain
 
 MAX_ROWS = 500
 #: on Last.fm-360K the table starts with this many listeners; typing an id prefix finds any other

@@ -8,8 +8,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from tui.text import plain
-from tui.widgets.replies import EvaluationTable, SeedsTable
+from cratedig.tui.text import plain
+from cratedig.tui.widgets.replies import EvaluationTable, SeedsTable
 
 class ModelsScreen(ModalScreen[str | None]):
     """Dismisses with "evaluate" or "retrain" when asked for one, else None."""

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
-from tui.text import plain
+from cratedig.tui.text import plain
 
 
 class SetupScreen(ModalScreen[str | None]):
@@ -55,8 +55,8 @@ class SetupScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="setup")
     def download(self) -> None:
-        from engine.api import fetch_dataset
-        from engine.errors import CratedigError
+        from cratedig.engine.api import fetch_dataset
+        from cratedig.engine.errors import CratedigError
 
         def progress(p):
             self.app.call_from_thread(self.query_one(ProgressBar).update, total=p.total_bytes, progress=p.done_bytes)
@@ -70,7 +70,7 @@ class SetupScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="setup")
     def make_demo(self) -> None:
-        from engine.api import locate_data
+        from cratedig.engine.api import locate_data
 
         self.app.call_from_thread(self.dismiss, str(locate_data(demo=True)))
 

@@ -50,7 +50,7 @@ class TrainingScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="train")
     def run_job(self) -> None:
-        from engine.errors import CratedigError
+        from cratedig.engine.errors import CratedigError
 
         notice = lambda m: self.app.call_from_thread(self.notify, m, severity="warning")  # noqa: E731
         try:

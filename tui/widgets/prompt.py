@@ -1,19 +1,31 @@
-"""The prompt line: history with up/down, artist-name completion as you type."""
+"""The prompt line: history with up/down, artist-name completion as you type, and the transcript
+scrolled from here: PageUp/PageDown always, Home/End when the line is empty (else they move the
+cursor, as in any input)."""
 from __future__ import annotations
 
 from typing import Callable
 
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Input
 
-from tui.widgets.artist_suggester import ArtistSuggester
+from cratedig.tui.widgets.artist_suggester import ArtistSuggester
 
 MAX_PROMPT = 500
 
 
 class PromptInput(Input):
     BINDINGS = [Binding("up", "history(-1)", "Previous", show=False),
-                Binding("down", "history(1)", "Next", show=False)]
+                Binding("down", "history(1)", "Next", show=False),
+                Binding("pageup", "scroll_transcript('page_up')", "Scroll up", show=False),
+                Binding("pagedown", "scroll_transcript('page_down')", "Scroll down", show=False)]
+
+    class ScrollTranscript(Message):
+        """The transcript should scroll: `where` is page_up, page_down, home or end."""
+
+        def __init__(self, where: str):
+            super().__init__()
+            self.where = where
 
     def __init__(self, **kwargs):
         super().__init__(max_length=MAX_PROMPT, **kwargs)
@@ -34,3 +46,18 @@ class PromptInput(Input):
         self.position = max(0, min(len(self.history), self.position + step))
         self.value = self.history[self.position] if self.position < len(self.history) else ""
         self.cursor_position = len(self.value)
+
+    def action_scroll_transcript(self, where: str) -> None:
+        self.post_message(self.ScrollTranscript(where))
+
+    def action_home(self, select: bool = False) -> None:
+        if self.value or select:
+            super().action_home(select)
+        else:
+            self.post_message(self.ScrollTranscript("home"))
+
+    def action_end(self, select: bool = False) -> None:
+        if self.value or select:
+            super().action_end(select)
+        else:
+            self.post_message(self.ScrollTranscript("end"))

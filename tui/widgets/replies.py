@@ -6,11 +6,11 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from tui.messages import OpenArtist
+from cratedig.tui.messages import OpenArtist
 from rich.text import Text
 
-from tui.text import linked, plain
-from tui.widgets.fit import Column, ellipsized, fit
+from cratedig.tui.text import linked, plain
+from cratedig.tui.widgets.fit import Column, ellipsized, fit
 
 
 class UserMessage(Static):
@@ -157,7 +157,7 @@ class EvaluationTable(DataTable):
         self.report = report
 
     def on_mount(self) -> None:
-        from engine.api import EVALUATION_COLUMNS  # loaded already: there is a report
+        from cratedig.engine.api import EVALUATION_COLUMNS  # loaded already: there is a report
 
         self.add_columns("model", *EVALUATION_COLUMNS)
         for row in self.report.rows:

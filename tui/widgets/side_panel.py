@@ -7,8 +7,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
-from tui.text import lines as text_lines
-from tui.text import plain
+from cratedig.tui.text import lines as text_lines
+from cratedig.tui.text import plain
 
 
 POPULARITY = {-1: "less mainstream", 0: "any", 1: "more popular"}

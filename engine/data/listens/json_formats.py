@@ -8,8 +8,8 @@ from typing import Any, BinaryIO, Iterator
 
 import orjson
 
-from engine.data.listens.log import ListenLog, iso_seconds
-from engine.errors import HistoryFileError
+from cratedig.engine.data.listens.log import ListenLog, iso_seconds
+from cratedig.engine.errors import HistoryFileError
 
 WHOLE_JSON_BYTES = 256 << 20
 #: a longer JSON line (ListenBrainz) or array element is not a listen

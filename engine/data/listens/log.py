@@ -9,12 +9,14 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from engine.data.listens.history import SECONDS_PER_DAY, ListeningHistory
+from cratedig.engine.data.listens.history import SECONDS_PER_DAY, ListeningHistory
 
 #: a longer "artist name" is not a name (a broken row, or a file that is not an export)
 MAX_NAME_CHARS = 512
 #: bad rows named one by one (file and line); beyond these, counts per reason
 EXAMPLES = 5
+#: the skip reason for listens before the start date asked for (counted, never named one by one)
+BEFORE_SINCE = "before the start date"
 #: times outside these (unix seconds: 1990 to 2100) are not when a listen happened: kept, time unknown
 PLAUSIBLE_TIMES = (631_152_000, 4_102_444_800)
 _MBID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -72,7 +74,7 @@ class ListenLog:
         if when is not None and not PLAUSIBLE_TIMES[0] <= when < PLAUSIBLE_TIMES[1]:
             when = None
         if self.since is not None and (when is None or when < self.since):
-            return self.skip("before --since" if when is not None else "no time (with --since)", line)
+            return self.skip(BEFORE_SINCE if when is not None else "no time (with a start date)", line)
         key = (name, clean_mbid(mbid) if mbid else "")
         number = self._keys.get(key)
         if number is None:
@@ -86,7 +88,7 @@ class ListenLog:
     def skip(self, reason: str, line: int = 0) -> None:
         """A row that is not a listen to count (or a bad row), by reason."""
         self.skipped[reason] += 1
-        if len(self.examples) < EXAMPLES and reason not in ("before --since",):
+        if len(self.examples) < EXAMPLES and reason != BEFORE_SINCE:
             where = f"{self.file}, line {line}" if line else self.file
             self.examples.append(f"{where}: {reason}")
 

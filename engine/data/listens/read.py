@@ -7,13 +7,13 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO, Sequence
 
-from engine.data.listens import json_formats as js
-from engine.data.listens import text_formats as tx
-from engine.data.listens.detect import COMPANIONS, HEAD_BYTES, detect, known_formats
-from engine.data.listens.history import ListeningHistory
-from engine.data.listens.log import ListenLog
-from engine.data.listens.sources import Source, expand
-from engine.errors import HistoryFileError
+from cratedig.engine.data.listens import json_formats as js
+from cratedig.engine.data.listens import text_formats as tx
+from cratedig.engine.data.listens.detect import COMPANIONS, HEAD_BYTES, detect, known_formats
+from cratedig.engine.data.listens.history import ListeningHistory
+from cratedig.engine.data.listens.log import ListenLog
+from cratedig.engine.data.listens.sources import Source, expand
+from cratedig.engine.errors import HistoryFileError
 
 _TEXT_READERS = {"lastfm-csv": tx.read_lastfm_csv, "lastfm-csv-plain": tx.read_lastfm_csv_plain,
                  "librefm-csv": tx.read_librefm_csv, "scrobbler-log": tx.read_scrobbler_log}

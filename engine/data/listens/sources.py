@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Sequence
 
-from engine.errors import HistoryFileError
+from cratedig.engine.errors import HistoryFileError
 
 #: files read by one import, zip members included
 MAX_SOURCES = 10_000

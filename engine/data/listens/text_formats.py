@@ -6,8 +6,8 @@ import csv
 from datetime import datetime, timezone
 from typing import Iterator, TextIO
 
-from engine.data.listens.log import ListenLog, iso_seconds
-from engine.errors import HistoryFileError
+from cratedig.engine.data.listens.log import ListenLog, iso_seconds
+from cratedig.engine.errors import HistoryFileError
 
 #: longer lines are not rows of an export
 MAX_LINE_CHARS = 64 * 1024

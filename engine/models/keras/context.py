@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.models.keras.runtime import tf
+from cratedig.engine.models.keras.runtime import tf
 
 
 def artist_token_bag(artist_texts: np.ndarray, max_tokens: int, vocabulary_size: int) -> tf.SparseTensor:

@@ -7,9 +7,9 @@ from typing import Callable
 
 import numpy as np
 
-from engine.models.keras import optimizers
-from engine.models.keras.runtime import seed_everything, tf
-from engine.progress import ProgressFn, TrainProgress
+from cratedig.engine.models.keras import optimizers
+from cratedig.engine.models.keras.runtime import seed_everything, tf
+from cratedig.engine.progress import ProgressFn, TrainProgress
 
 
 class _ReportEpochs(tf.keras.callbacks.Callback):

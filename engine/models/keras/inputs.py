@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data.dataset import Dataset
-from engine.data.features import artist_popularity
+from cratedig.engine.data.types import Dataset
+from cratedig.engine.data.features import artist_popularity
 
 
 def positive_pairs(dataset: Dataset) -> dict[str, np.ndarray]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.models.keras.runtime import tf
+from cratedig.engine.models.keras.runtime import tf
 
 
 class HistoryPooling(tf.keras.layers.Layer):

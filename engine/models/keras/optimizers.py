@@ -7,7 +7,7 @@ whole cost of a step. LazyAdam (as TensorFlow Addons' did) updates the moments a
 the batch's rows only; the other rows keep theirs until they are next seen."""
 from __future__ import annotations
 
-from engine.models.keras.runtime import tf
+from cratedig.engine.models.keras.runtime import tf
 
 
 class LazyAdam(tf.keras.optimizers.Adam):

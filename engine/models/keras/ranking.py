@@ -4,9 +4,9 @@ the listener play this candidate (binary; re-ranking orders by it) and how much 
 L2-normalised play weight, as an offset from the listener's mean)."""
 from __future__ import annotations
 
-from engine.models.keras.fit import replica_share
-from engine.models.keras.layers import mlp
-from engine.models.keras.runtime import tf, tfrs
+from cratedig.engine.models.keras.fit import replica_share
+from cratedig.engine.models.keras.layers import mlp
+from cratedig.engine.models.keras.runtime import tf, tfrs
 
 
 class WeightRanker(tfrs.Model):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.models.keras.fit import replica_share
-from engine.models.keras.runtime import tf, tfrs
+from cratedig.engine.models.keras.fit import replica_share
+from cratedig.engine.models.keras.runtime import tf, tfrs
 
 
 class TwoTowerRetrieval(tfrs.Model):

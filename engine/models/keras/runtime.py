@@ -16,7 +16,7 @@ def _route_native_logs_to_file() -> None:
     if sys.stderr is not sys.__stderr__ or not hasattr(sys.stderr, "fileno"):
         return
     try:
-        from engine.paths import cache_dir
+        from cratedig.engine.paths import cache_dir
 
         log_dir = cache_dir()
         log_dir.mkdir(parents=True, exist_ok=True)

@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from engine.data.split import Split
-from engine.models.base import Retriever
-from engine.models.pipeline import recommend
-from engine.models.query import liked_query, listeners_query
-from engine.models.ranking.features import FEATURE_NAMES, RankingFeatures
+from cratedig.engine.data.split import Split
+from cratedig.engine.models.base import Retriever
+from cratedig.engine.models.pipeline import recommend
+from cratedig.engine.models.query import liked_query, listeners_query
+from cratedig.engine.models.ranking.features import FEATURE_NAMES, RankingFeatures
 
 #: chunks of features computed at once while building examples (as many as the export's batches)
 TRAINING_THREADS = min(2, os.cpu_count() or 1)

@@ -12,12 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 
-from engine.data.dataset import Dataset
-from engine.data.features import artist_popularity, artist_tag_counts, interactions
-from engine.models.base import Retriever
-from engine.models.baselines import ItemKNN
-from engine.models.query import Query
-from engine.ops import normalised_rows, rows_per_chunk
+from cratedig.engine.data.types import Dataset
+from cratedig.engine.data.features import artist_popularity, artist_tag_counts, interactions
+from cratedig.engine.models.base import Retriever
+from cratedig.engine.models.baselines import ItemKNN
+from cratedig.engine.models.query import Query
+from cratedig.engine.ops import normalised_rows, rows_per_chunk
 
 FEATURE_NAMES = (
     "retrieval score", "retrieval score, z over the listener's unplayed artists",

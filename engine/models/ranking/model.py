@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data.split import MIN_ARTISTS_TO_SPLIT, holdout_split
-from engine.errors import UsageError
-from engine.models.base import Ranker
-from engine.models.nn import mlp_forward
-from engine.models.query import Query
-from engine.models.ranking.examples import (
-    join_examples,
-    listener_mean_weights,
-    ranking_examples,
-    sample_listeners,
-    used_history,
-)
-from engine.models.ranking.features import RankingFeatures
-from engine.progress import TrainProgress
+from cratedig.engine.data.split import MIN_ARTISTS_TO_SPLIT, holdout_split
+from cratedig.engine.errors import UsageError
+from cratedig.engine.models.base import Ranker
+from cratedig.engine.models.nn import mlp_forward
+from cratedig.engine.models.query import Query
+from cratedig.engine.models.ranking.examples import (
+                                                     join_examples,
+                                                     listener_mean_weights,
+                                                     ranking_examples,
+                                                     sample_listeners,
+                                                     used_history,
+                                                     )
+from cratedig.engine.models.ranking.features import RankingFeatures
+from cratedig.engine.progress import TrainProgress
 
 
 class RankingModel(Ranker):
@@ -37,9 +37,9 @@ class RankingModel(Ranker):
                              f"least {MIN_ARTISTS_TO_SPLIT} artists, and there are none")
 
     def _fit(self, dataset, progress, strategy, upstream):
-        from engine.models.keras.fit import fit
-        from engine.models.keras.layers import export_mlp, history_pooling, pads_well
-        from engine.models.keras.ranking import WeightRanker
+        from cratedig.engine.models.keras.fit import fit
+        from cratedig.engine.models.keras.layers import export_mlp, history_pooling, pads_well
+        from cratedig.engine.models.keras.ranking import WeightRanker
 
         p = self.params
         retriever = upstream[self.requires[0]]

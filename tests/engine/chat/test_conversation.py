@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.chat.conversation import Conversation
-from engine.chat.replies import ErrorReply, HelpReply, NeighboursReply, SuggestionsReply, TextReply
+from cratedig.engine.chat.conversation import Conversation
+from cratedig.engine.chat.replies import ErrorReply, HelpReply, NeighboursReply, SuggestionsReply, TextReply
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ def test_save_with_no_name_uses_the_exports_folder(chat, small_engine, tmp_path,
 
 
 def test_copy_gives_the_suggestions_as_text(chat, small_engine):
-    from engine.chat.replies import CopyReply
+    from cratedig.engine.chat.replies import CopyReply
 
     suggestions = chat.handle(f"I like {name(small_engine, 22)}").recommendations.suggestions
     reply = chat.handle("copy")

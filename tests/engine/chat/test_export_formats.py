@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from engine.chat import export
-from engine.errors import UsageError
-from engine.serving.results import Recommendations, Suggestion
+from cratedig.engine.chat import export
+from cratedig.engine.errors import UsageError
+from cratedig.engine.serving.results import Recommendations, Suggestion
 
 MBID = "a74b1b7f-71a5-4011-9441-d0b5e4122711"
 
@@ -34,9 +34,9 @@ def test_xspf_escapes_names_and_links_musicbrainz_where_known():
 
 
 def test_lastfm360k_artists_keep_their_mbids_for_matching(tmp_path):
-    from engine.api import write_synthetic
-    from engine.data.dataset import load_dataset
-    from engine.serving.catalog import Catalog
+    from cratedig.engine.api import write_synthetic
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.serving.catalog import Catalog
 
     data = load_dataset(write_synthetic(tmp_path / "d", 40, 120, 4, 1, "lastfm-360k"))
     assert data.artist_mbids is not None and sum(bool(m) for m in data.artist_mbids) > 60

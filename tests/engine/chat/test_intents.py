@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.chat.intents import (EXAMPLES, BeListener, Dislike, Evaluate, GenreListener, Help, Like, MoreLike,
-                                 NeighboursOf, Recommend, Reset, Unknown, Why, clean, help_text, parse,
-                                 split_artists)
+from cratedig.engine.chat.intents import (EXAMPLES, BeListener, Dislike, Evaluate, GenreListener, Help, Like, MoreLike,
+                                          NeighboursOf, Recommend, Reset, Unknown, Why, clean, help_text, parse,
+                                          split_artists)
 
 
 @pytest.mark.parametrize("prompt, intent", [

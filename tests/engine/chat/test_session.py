@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from engine.chat.conversation import Conversation
-from engine.chat.session import load_session, save_session, session_path
+from cratedig.engine.chat.conversation import Conversation
+from cratedig.engine.chat.session import load_session, save_session, session_path
 
 
 def test_a_session_round_trips_state_and_transcript(small_engine):

@@ -2,8 +2,8 @@
 and offers choices that one word accepts; nothing is liked without a confident match or a choice."""
 from __future__ import annotations
 
-from engine.chat.conversation import Conversation
-from engine.chat.replies import ErrorReply, SuggestionsReply, TextReply
+from cratedig.engine.chat.conversation import Conversation
+from cratedig.engine.chat.replies import ErrorReply, SuggestionsReply, TextReply
 
 
 def typo_of(name: str) -> str:

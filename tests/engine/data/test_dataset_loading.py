@@ -4,8 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.data.dataset import UNKNOWN_TIME, load_dataset
-from engine.errors import DataError
+from cratedig.engine.data.loader import load_dataset
+
+from cratedig.engine.data.types import UNKNOWN_TIME
+from cratedig.engine.errors import DataError
 
 
 def quirk(dataset, code_part: str, file: str) -> int:
@@ -165,7 +167,7 @@ def test_missing_directory_says_how_to_get_the_data(tmp_path):
 
 
 def test_cli_reports_a_bad_file_in_one_line_with_exit_code_2(small_copy, capsys):
-    from cli.main import main
+    from cratedig.cli.main import main
 
     path = small_copy / "user_artists.dat"
     write(path, _replace_line(path.read_text(), 3, "2\tx\t5"))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.data.dataset import load_dataset
-from engine.data.features import (NO_TAGS, artist_genres, artist_tags, listener_tag_profile,
-                             normalised_weights)
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.data.features import (NO_TAGS, artist_genres, artist_tags, listener_tag_profile,
+                                           normalised_weights)
 from tests.handmade import write_dataset
 
 

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from engine.errors import FetchError
-from engine.data.fetch import fetch_dataset
+from cratedig.engine.errors import FetchError
+from cratedig.engine.data.fetch import fetch_dataset
 
 STALL_SECONDS = 3
 
@@ -146,7 +146,7 @@ def test_cancelling_stops_the_download(server, real_zip, tmp_path):
 
 
 def test_cli_fetch_error_is_one_line_with_exit_code_2(server, tmp_path, capsys):
-    from cli.main import main
+    from cratedig.cli.main import main
 
     _, base = server
     assert main(["fetch", "--dest", str(tmp_path / "d"), "--url", f"{base}/nothing.zip"]) == 2

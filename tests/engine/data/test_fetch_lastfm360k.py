@@ -7,9 +7,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from engine.data.dataset import LASTFM_360K, load_dataset
-from engine.data.fetch import fetch_dataset
-from engine.errors import FetchError
+from cratedig.engine.data.loader import load_dataset
+
+from cratedig.engine.data.types import LASTFM_360K
+from cratedig.engine.data.fetch import fetch_dataset
+from cratedig.engine.errors import FetchError
 from tests.handmade import tar_gz_of, write_lastfm360k
 
 

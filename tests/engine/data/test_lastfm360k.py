@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.data.dataset import HETREC_2K, LASTFM_360K, load_dataset
-from engine.data.synthetic import SyntheticSpec
-from engine.data.synthetic360k import generate_lastfm360k
-from engine.errors import DataError
+from cratedig.engine.data.loader import load_dataset
+
+from cratedig.engine.data.types import HETREC_2K, LASTFM_360K
+from cratedig.engine.data.synthetic import SyntheticSpec
+from cratedig.engine.data.synthetic360k import generate_lastfm360k
+from cratedig.engine.errors import DataError
 from tests.handmade import (
     BJORK,
     QUIRKY_EXPECTED,
@@ -89,8 +91,8 @@ def test_listeners_by_sha1_and_unique_prefix(quirky):
 
 
 def test_engine_resolves_a_unique_prefix_and_names_an_ambiguous_one(quirky):
-    from engine.api import Engine
-    from engine.errors import UsageError
+    from cratedig.engine.api import Engine
+    from cratedig.engine.errors import UsageError
 
     engine = Engine(quirky.source, dataset=quirky)
     assert engine.find_listener("3A8F") == U1

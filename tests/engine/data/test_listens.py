@@ -6,9 +6,9 @@ import zipfile
 
 import pytest
 
-from engine.data.listens import read_history
-from engine.data.listens.detect import FORMATS
-from engine.errors import HistoryFileError
+from cratedig.engine.data.listens import read_history
+from cratedig.engine.data.listens.detect import FORMATS
+from cratedig.engine.errors import HistoryFileError
 from tests import history_samples as samples
 
 MBID = "a74b1b7f-71a5-4011-9441-d0b5e4122711"
@@ -65,7 +65,7 @@ def test_the_older_listenbrainz_export_is_one_json_array(tmp_path):
 
 
 def test_a_large_json_array_is_read_an_element_at_a_time(tmp_path, monkeypatch):
-    from engine.data.listens import json_formats
+    from cratedig.engine.data.listens import json_formats
 
     monkeypatch.setattr(json_formats, "WHOLE_JSON_BYTES", 100)
     monkeypatch.setattr(json_formats, "CHUNK_CHARS", 64)
@@ -76,7 +76,7 @@ def test_a_large_json_array_is_read_an_element_at_a_time(tmp_path, monkeypatch):
 def test_since_keeps_only_later_listens(tmp_path):
     history = read_history([samples.lastfm_csv(tmp_path / "s.csv", LISTENS)], since=1_305_000_000)
     assert plays_by_name(history) == {"Björk": 3}
-    assert history.skipped == {"before --since": 5}
+    assert history.skipped == {"before the start date": 5}
     assert history.plays(since=1_310_000_040).sum() == 3
 
 
@@ -143,7 +143,7 @@ def test_a_zip_bomb_is_refused_before_reading(tmp_path):
 
 
 def test_a_zip_of_too_many_members_is_refused(tmp_path, monkeypatch):
-    from engine.data.listens import sources
+    from cratedig.engine.data.listens import sources
 
     monkeypatch.setattr(sources, "MAX_SOURCES", 20)
     path = tmp_path / "many.zip"
@@ -166,7 +166,7 @@ def test_a_missing_path_is_named(tmp_path):
 
 
 def test_a_zip_expanding_beyond_the_bound_is_refused(tmp_path, monkeypatch):
-    from engine.data.listens import sources
+    from cratedig.engine.data.listens import sources
 
     monkeypatch.setattr(sources, "MAX_UNPACKED_BYTES", 1000)
     path = samples.listenbrainz_zip(tmp_path / "lb.zip", LISTENS * 10)

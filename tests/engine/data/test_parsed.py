@@ -7,9 +7,9 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
-from engine.data.dataset import load_dataset
-from engine.data.lastfm360k import FILES, PLAYS_FILE, load_lastfm360k
-from engine.data.parsed import load_with_parsed_copy, parsed_copy_path
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.data.lastfm360k import FILES, PLAYS_FILE, load_lastfm360k
+from cratedig.engine.data.parsed import load_with_parsed_copy, parsed_copy_path
 from tests.handmade import write_lastfm360k
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data.dataset import load_dataset
-from engine.data.split import holdout_split
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.data.split import holdout_split
 
 
 def test_split_is_seeded_per_listener_and_small_listeners_stay_whole(small_data_dir):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from engine.evaluation.metrics import ranking_metrics
+from cratedig.engine.evaluation.metrics import ranking_metrics
 
 
 def test_recall_ndcg_hit_rate_coverage_by_hand():
@@ -32,23 +32,25 @@ def test_rows_without_relevant_items_are_left_out():
 
 
 def test_the_paired_bootstrap_interval_holds_the_mean_and_shrinks_with_more_pairs():
-    from engine.evaluation.metrics import paired_bootstrap
+    from cratedig.engine.evaluation.metrics import paired_bootstrap
 
     rng = np.random.default_rng(1)
     small = rng.normal(0.02, 0.1, 100)
     large = rng.normal(0.02, 0.1, 10_000)
     mean, low, high = paired_bootstrap(small)
     assert low < mean < high and mean == pytest.approx(small.mean())
-    _, low_l, high_l = paired_bootstrap(large)
+    mean_l, low_l, high_l = paired_bootstrap(large)
     assert (high_l - low_l) < (high - low) / 5 and low_l > 0
+    half = 1.96 * large.std() / np.sqrt(len(large))  # many pairs: the normal interval
+    assert low_l == pytest.approx(mean_l - half, abs=0.0005) and high_l == pytest.approx(mean_l + half, abs=0.0005)
 
 
 def test_long_tail_recall_counts_only_artists_outside_the_most_played(small_data_dir, monkeypatch):
-    from engine.data.dataset import load_dataset
-    from engine.data.features import artist_popularity
-    from engine.data.split import holdout_split
-    from engine.evaluation import metrics
-    from engine.evaluation.metrics import evaluated_relevance, long_tail_relevance, measure
+    from cratedig.engine.data.loader import load_dataset
+    from cratedig.engine.data.features import artist_popularity
+    from cratedig.engine.data.split import holdout_split
+    from cratedig.engine.evaluation import metrics
+    from cratedig.engine.evaluation.metrics import evaluated_relevance, long_tail_relevance, measure
 
     split = holdout_split(load_dataset(small_data_dir), seed=3)
     popularity = artist_popularity(split.train)

@@ -5,17 +5,17 @@ import json
 
 import numpy as np
 
-from cli.main import main
-from engine.data.dataset import load_dataset
-from engine.evaluation.seeds import evaluate_seeds
-from engine.training.store import TrainConfig
+from cratedig.cli.main import main
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.evaluation.seeds import evaluate_seeds
+from cratedig.engine.training.store import TrainConfig
 
 FAST = TrainConfig(overrides={"mf": {"epochs": 5}, "retrieval": {"epochs": 1}, "context": {"epochs": 1},
                               "ranking": {"epochs": 1, "probe_epochs": 5}})
 
 
 def test_seeds_give_mean_and_std_of_each_seeds_report_and_a_paired_interval(small_data_dir, tmp_path):
-    from engine.training.cache import ModelCache
+    from cratedig.engine.training.cache import ModelCache
 
     report = evaluate_seeds(load_dataset(small_data_dir), 2, FAST, ModelCache(tmp_path))
     assert report.seeds == [42, 43] and [r.split_seed for r in report.reports] == [42, 43]
@@ -24,7 +24,7 @@ def test_seeds_give_mean_and_std_of_each_seeds_report_and_a_paired_interval(smal
         assert row["recall@10"] == [np.mean(values), np.std(values)]
     assert report.reports[0].rows != report.reports[1].rows  # different splits, different figures
     c = report.comparison
-    from engine.models.registry import BASELINES
+    from cratedig.engine.models.registry import BASELINES
 
     means = {row["model"]: row["recall@10"][0] for row in report.rows}
     assert c["pipeline"].startswith("ranking") and c["baseline"] == max(BASELINES, key=means.get)

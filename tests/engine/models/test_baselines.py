@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.data.dataset import load_dataset
-from engine.models.baselines import Ease, ItemKNN, MostPopular, RP3Beta
-from engine.models.pipeline import recommend
-from engine.models.query import listeners_query
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.models.baselines import Ease, ItemKNN, MostPopular, RP3Beta
+from cratedig.engine.models.pipeline import recommend
+from cratedig.engine.models.query import listeners_query
 from tests.handmade import write_dataset
 
 PLAYS = [(1, 1, 5), (1, 2, 3), (2, 2, 7), (2, 3, 1), (3, 1, 2), (3, 3, 4), (3, 4, 1), (4, 2, 1), (4, 4, 9)]

@@ -6,8 +6,8 @@ import numpy as np
 
 
 def _loss_and_gradients(use_sparse_products: bool, seed: int):
-    from engine.models.keras.mf import observed_error
-    from engine.models.keras.runtime import tf
+    from cratedig.engine.models.keras.mf import observed_error
+    from cratedig.engine.models.keras.runtime import tf
 
     rng = np.random.default_rng(seed)
     U = tf.Variable(rng.normal(size=(7, 4)).astype(np.float32))

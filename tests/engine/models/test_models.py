@@ -10,9 +10,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from engine.data.dataset import load_dataset
-from engine.models.query import liked_query, listeners_query
-from engine.models.registry import MODELS
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.models.query import liked_query, listeners_query
+from cratedig.engine.models.registry import MODELS
 
 FAST = {"mf": {"epochs": 3}, "retrieval": {"epochs": 2}, "ranking": {"epochs": 1, "probe_epochs": 3}, "context": {"epochs": 2}}
 
@@ -44,7 +44,7 @@ def test_every_model_answers_listeners_and_simulated_listeners_alike(small, trai
 
 
 def test_numpy_serving_matches_the_keras_ranking_model(small, trained):
-    from engine.models.keras.runtime import tf
+    from cratedig.engine.models.keras.runtime import tf
 
     model = trained["ranking"]
     # The Keras model pools the listener over the histories it was trained on; feed NumPy the same.
@@ -64,8 +64,8 @@ def test_numpy_serving_matches_the_keras_ranking_model(small, trained):
 
 
 def test_ranking_trains_on_a_probe_retrievers_candidates_for_hidden_artists(small, trained):
-    from engine.data.split import holdout_split
-    from engine.models.ranking.examples import ranking_examples
+    from cratedig.engine.data.split import holdout_split
+    from cratedig.engine.models.ranking.examples import ranking_examples
 
     split = holdout_split(small, seed=1)
     examples = ranking_examples(trained["mf"], split, 30).columns
@@ -85,8 +85,8 @@ def test_ranking_trains_on_a_probe_retrievers_candidates_for_hidden_artists(smal
 
 
 def test_ranking_examples_can_add_each_listener_as_a_newcomer_with_a_few_liked_artists(small, trained):
-    from engine.data.split import holdout_split
-    from engine.models.ranking.examples import ranking_examples
+    from cratedig.engine.data.split import holdout_split
+    from cratedig.engine.models.ranking.examples import ranking_examples
 
     split = holdout_split(small, seed=1)
     plain = ranking_examples(trained["mf"], split, 30)
@@ -113,8 +113,8 @@ def test_ranking_examples_can_add_each_listener_as_a_newcomer_with_a_few_liked_a
 
 
 def test_examples_of_several_pseudo_splits_keep_each_row_on_its_own_history(small, trained):
-    from engine.data.split import holdout_split
-    from engine.models.ranking.examples import join_examples, ranking_examples
+    from cratedig.engine.data.split import holdout_split
+    from cratedig.engine.models.ranking.examples import join_examples, ranking_examples
 
     parts = [ranking_examples(trained["mf"], holdout_split(small, seed=seed), 20, liked=3) for seed in (1, 2)]
     joined = join_examples(parts)
@@ -131,8 +131,8 @@ def test_examples_of_several_pseudo_splits_keep_each_row_on_its_own_history(smal
 
 
 def test_examples_come_from_a_seeded_sample_of_at_most_max_listeners(small, trained):
-    from engine.data.split import holdout_split
-    from engine.models.ranking.examples import ranking_examples, sample_listeners
+    from cratedig.engine.data.split import holdout_split
+    from cratedig.engine.models.ranking.examples import ranking_examples, sample_listeners
 
     split = holdout_split(small, seed=1)
     assert sample_listeners(split, None, 0) is split and sample_listeners(split, 10**6, 0) is split
@@ -149,7 +149,7 @@ def test_examples_come_from_a_seeded_sample_of_at_most_max_listeners(small, trai
 
 
 def test_ranking_trains_one_probe_per_pseudo_split(small, trained, monkeypatch):
-    from engine.models.ranking import model as ranking_module
+    from cratedig.engine.models.ranking import model as ranking_module
 
     seen = []
     real = ranking_module.ranking_examples
@@ -218,7 +218,7 @@ def test_retrieval_fold_in_raises_the_liked_artists_likelihood(trained):
 def test_an_epoch_can_be_capped_at_a_number_of_batches(small):
     """`max_steps_per_epoch` (what keeps the two-tower model affordable at Last.fm-360K size):
     each epoch is that many batches of a fresh permutation, never more than a full pass."""
-    from engine.models.keras.fit import _steps
+    from cratedig.engine.models.keras.fit import _steps
 
     assert _steps(10_000, 1024, None) == 10 and _steps(10_000, 1024, 3) == 3 and _steps(10_000, 1024, 50) == 10
     model = MODELS["retrieval"](epochs=2, batch_size=64, max_steps_per_epoch=3).fit(small)
@@ -233,13 +233,13 @@ def test_ranking_requires_its_retrieval_model(small):
 def test_training_runs_under_a_mirrored_strategy_on_two_logical_cpus(small_data_dir, tmp_path):
     script = textwrap.dedent(f"""
         import numpy as np
-        from engine.models.keras.runtime import tf
+        from cratedig.engine.models.keras.runtime import tf
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
         strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
         assert strategy.num_replicas_in_sync == 2
-        from engine.data.dataset import load_dataset
-        from engine.models.registry import MODELS
+        from cratedig.engine.data.loader import load_dataset
+        from cratedig.engine.models.registry import MODELS
         data = load_dataset({str(small_data_dir)!r})
         models = {{}}
         for name in ("mf", "retrieval", "context", "ranking"):
@@ -257,7 +257,7 @@ def test_every_model_trains_and_serves_without_tags_or_friends(small_copy):
     """The ranker's friend and tag features have nothing to read and the context model no tags:
     every model still trains and answers, the features are zero, and context reads the artists'
     names instead (as on Last.fm-360K)."""
-    from engine.models.ranking.features import FEATURE_NAMES
+    from cratedig.engine.models.ranking.features import FEATURE_NAMES
 
     for name in ("user_taggedartists.dat", "user_friends.dat"):
         path = small_copy / name
@@ -280,7 +280,7 @@ def test_every_model_trains_and_serves_without_tags_or_friends(small_copy):
 
 
 def test_the_ranker_compiles_its_step_with_xla_exactly_when_it_pools_from_a_padded_table(trained):
-    from engine.models.keras.layers import PaddedHistoryPooling
+    from cratedig.engine.models.keras.layers import PaddedHistoryPooling
 
     model = trained["ranking"].keras_model
     assert model.jit_compile == isinstance(model.history_pool, PaddedHistoryPooling)

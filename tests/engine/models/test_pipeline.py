@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from engine.models import pipeline
-from engine.models.pipeline import recommend
-from engine.models.query import liked_query, listeners_query
+from cratedig.engine.models import pipeline
+from cratedig.engine.models.pipeline import recommend
+from cratedig.engine.models.query import liked_query, listeners_query
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_a_ranked_request_scores_each_model_row_once(small_engine, monkeypatch):
 
 
 def test_k_is_checked_and_can_exceed_what_is_left(models, data):
-    from engine.errors import UsageError
+    from cratedig.engine.errors import UsageError
 
     with pytest.raises(UsageError, match="between 1 and 1000"):
         pipeline.check_k(0)
@@ -100,18 +100,18 @@ def test_chunks_of_different_widths_are_joined_with_empty_places(models, data, m
 
 
 def test_an_embedding_model_on_a_large_catalogue_proposes_from_its_index(models, data, monkeypatch):
-    """Above APPROXIMATE_ABOVE artists the candidates come from the inverted file: with every list
+    """Above APPROXIMATE_ABOVE artists the candidates come from the faiss index: with every list
     probed they are the exact ones; with a few, nearly; never a played or excluded artist; and a
     listener whose probed lists hold too few unplayed artists is scored exactly."""
-    from engine.models import ann, base
+    from cratedig.engine.models import ann, base
 
     query = listeners_query(data, np.arange(data.n_listeners))
     exact = recommend(models["mf"], query, 10, ranker=models["ranking"])
     monkeypatch.setattr(base, "APPROXIMATE_ABOVE", 0)
-    monkeypatch.setattr(ann, "PROBES", 10**6)
+    monkeypatch.setattr(ann, "RECALL_TARGET", 1.01)  # never reached: every list is probed
     calls = []
-    search = ann.InvertedLists.search
-    monkeypatch.setattr(ann.InvertedLists, "search", lambda self, *a, **kw: calls.append(1) or search(self, *a, **kw))
+    search = ann.ArtistIndex.search
+    monkeypatch.setattr(ann.ArtistIndex, "search", lambda self, *a, **kw: calls.append(1) or search(self, *a, **kw))
     every_list = recommend(models["mf"], listeners_query(data, np.arange(data.n_listeners)), 10,
                            ranker=models["ranking"])
     assert calls and np.array_equal(every_list.artists, exact.artists)
@@ -122,7 +122,7 @@ def test_an_embedding_model_on_a_large_catalogue_proposes_from_its_index(models,
     monkeypatch.setattr(pipeline, "SEARCH_ROWS", 4096)
     assert np.allclose(every_list.ranking_scores, exact.ranking_scores, atol=1e-5)
 
-    monkeypatch.setattr(ann, "PROBES", 2)
+    models["mf"]._artist_index[1].nprobe = 2
     excluded = np.array([0, 1, 2])
     few = recommend(models["mf"], listeners_query(data, np.arange(data.n_listeners)), 10,
                     ranker=models["ranking"], exclude=excluded)

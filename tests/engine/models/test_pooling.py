@@ -17,8 +17,8 @@ def _history(rows: int, artists: int, density: float, seed: int) -> sp.csr_matri
 
 @pytest.mark.parametrize("layer", ["HistoryPooling", "PaddedHistoryPooling"])
 def test_pooling_is_the_weighted_sum_of_each_listeners_history(layer):
-    from engine.models.keras import layers
-    from engine.models.keras.runtime import tf
+    from cratedig.engine.models.keras import layers
+    from cratedig.engine.models.keras.runtime import tf
 
     history = _history(9, 30, 0.2, 1)
     table = np.random.default_rng(0).normal(size=(30, 5)).astype(np.float32)
@@ -33,7 +33,7 @@ def test_pooling_is_the_weighted_sum_of_each_listeners_history(layer):
 
 
 def test_the_padded_table_is_used_only_when_the_histories_fill_it():
-    from engine.models.keras.layers import HistoryPooling, PaddedHistoryPooling, history_pooling, pads_well
+    from cratedig.engine.models.keras.layers import HistoryPooling, PaddedHistoryPooling, history_pooling, pads_well
 
     even = sp.csr_matrix(np.ones((6, 8), np.float32))  # every row as long as the longest
     rows = np.eye(6, 8, dtype=np.float32)
@@ -44,7 +44,7 @@ def test_the_padded_table_is_used_only_when_the_histories_fill_it():
 
 
 def test_used_history_keeps_each_example_on_its_own_history_row():
-    from engine.models.ranking.examples import RankingExamples, used_history
+    from cratedig.engine.models.ranking.examples import RankingExamples, used_history
 
     history = sp.random(12, 20, density=0.3, format="csr", random_state=2, dtype=np.float32)
     listener = np.array([9, 2, 9, 5, 11, 2], np.int32)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.data.dataset import load_dataset
-from engine.data.features import artist_tag_counts, interactions
-from engine.models.baselines import MostPopular
-from engine.models.query import liked_query, listeners_query
-from engine.models.ranking.features import FEATURE_NAMES, RankingFeatures
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.data.features import artist_tag_counts, interactions
+from cratedig.engine.models.baselines import MostPopular
+from cratedig.engine.models.query import liked_query, listeners_query
+from cratedig.engine.models.ranking.features import FEATURE_NAMES, RankingFeatures
 
 FRIENDS = FEATURE_NAMES.index("share of the listener's friends who play the artist")
 TAGS = FEATURE_NAMES.index("cosine between the artist's tags and the history's tags")
@@ -54,7 +54,7 @@ def test_a_large_catalogue_estimates_ranks_from_a_sample_and_keeps_neighbour_lis
     """Above LARGE_CATALOGUE artists, z-scores and ranks come from a fixed sample of SCORE_SAMPLE artists and item-kNN
     from top-k neighbour lists: with the sample as large as the catalogue and k covering every
     artist, the features are the exact ones; with a smaller sample they stay close."""
-    from engine.models.ranking import features
+    from cratedig.engine.models.ranking import features
 
     query = listeners_query(small, np.arange(20))
     candidates = np.argsort(-np.asarray(interactions(small).sum(axis=0)).ravel())[None, 30:60].repeat(20, axis=0)
@@ -83,7 +83,7 @@ def test_a_large_catalogue_estimates_ranks_from_a_sample_and_keeps_neighbour_lis
 def test_z_and_log_rank_count_unplayed_artists_scoring_strictly_higher(dtype):
     """A candidate's rank is how many unplayed artists score strictly higher (ties do not count,
     played artists never do), whatever precision the scores come in; z is over unplayed artists."""
-    from engine.models.ranking.features import _z_and_log_rank
+    from cratedig.engine.models.ranking.features import _z_and_log_rank
 
     scores = np.array([[0.5, 0.9, 0.5, 0.1, 0.7], [1 / 3, 2 / 3, 0.2, 0.4, 0.0]], dtype=dtype)
     played = np.array([[False, True, False, False, False], [False, False, True, False, True]])
@@ -98,7 +98,7 @@ def test_ranks_among_the_artists_above_are_the_ranks_by_sort(monkeypatch):
     """Rows with few artists above their lowest candidate are ranked among those artists alone, the
     others from a sort of the row: both count the unplayed artists scoring strictly higher, ties
     included, whichever rows take which path."""
-    from engine.models.ranking import features
+    from cratedig.engine.models.ranking import features
 
     rng = np.random.default_rng(4)
     scores = np.round(rng.normal(size=(40, 500)), 1).astype(np.float32)  # many ties
@@ -122,7 +122,7 @@ def test_ranks_among_the_artists_above_are_the_ranks_by_sort(monkeypatch):
 
 def test_features_computed_in_threads_are_the_serial_ones(small, view, monkeypatch):
     """Training computes chunks of rows on two threads; every row must get its own chunk's values."""
-    from engine.models.ranking import features
+    from cratedig.engine.models.ranking import features
 
     monkeypatch.setattr(features, "ROWS_PER_CHUNK", 3)  # several chunks even on small data
     monkeypatch.setattr(features, "rows_per_chunk", lambda n_columns, most: most)

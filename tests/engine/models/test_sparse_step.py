@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.data.dataset import load_dataset
-from engine.models.registry import MODELS
-from engine.models.retrieval import SPARSE_STEP_ABOVE_ROWS
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.models.registry import MODELS
+from cratedig.engine.models.retrieval import SPARSE_STEP_ABOVE_ROWS
 
 
 def _one_step(optimizer_name: str, rows: list[int]):
-    from engine.models.keras.optimizers import optimizer
-    from engine.models.keras.runtime import tf
+    from cratedig.engine.models.keras.optimizers import optimizer
+    from cratedig.engine.models.keras.runtime import tf
 
     table = tf.Variable(np.arange(20, dtype=np.float32).reshape(10, 2) / 10)
     dense = tf.Variable(np.ones(3, np.float32))
@@ -38,7 +38,7 @@ def test_lazy_adam_moves_only_the_batch_rows_and_moves_them_as_adam_does():
 
 
 def test_an_unknown_optimizer_is_refused_by_name():
-    from engine.models.keras.optimizers import optimizer
+    from cratedig.engine.models.keras.optimizers import optimizer
 
     with pytest.raises(ValueError, match="optimizer must be one of adam, lazy_adam, adagrad, got 'sgd'"):
         optimizer("sgd", 0.1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from engine.models import tuned
-from engine.models.registry import BASELINES, MODELS, model_class
-from engine.training.store import TrainConfig, model_key_params
+from cratedig.engine.models import tuned
+from cratedig.engine.models.registry import BASELINES, MODELS, model_class
+from cratedig.engine.training.store import TrainConfig, model_key_params
 
 
 def test_the_tuned_file_names_known_models_and_params_from_its_own_grids():

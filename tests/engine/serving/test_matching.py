@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.serving.matching import FUZZY_RULE, NameMatcher
+from cratedig.engine.serving.matching import FUZZY_RULE, NameMatcher
 
 NAMES = np.array(["The Beatles", "Björk", "Simon & Garfunkel", "Radiohead", "Lordi", "Nirvana", "Nirvana",
                   "Disclose", "Guns N' Roses", "Metallica", "Metalloca"], dtype=object)
@@ -65,7 +65,7 @@ def test_labelled_queries_resolve_with_no_wrong_artist(real_dataset):
     """The labelled set (tests/engine/serving/name_queries.tsv): typos of catalogue names must
     resolve, artists absent from the 2011 catalogue must not; bench/name_matching.py reports it."""
     from bench.name_matching import labelled, scores
-    from engine.serving.catalog import Catalog
+    from cratedig.engine.serving.catalog import Catalog
 
     queries = labelled()
     assert len(queries) >= 100 and sum(e is None for _, e in queries) >= 50
@@ -85,8 +85,8 @@ def test_a_lastfm_page_url_matches_the_catalogue_url_column():
 def test_an_import_matches_by_page_url_on_hetrec_data(small_engine, tmp_path):
     import json
 
-    from engine.data.listens import read_history
-    from engine.serving.histories import match_names
+    from cratedig.engine.data.listens import read_history
+    from cratedig.engine.serving.histories import match_names
 
     name = str(small_engine.dataset.artist_names[4])
     page = {"recenttracks": {"track": [{"artist": {"mbid": "", "#text": "A Spelling Nobody Uses"}, "name": "t",

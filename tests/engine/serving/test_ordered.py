@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from engine.serving.ordered import ordered_map
+from cratedig.engine.serving.ordered import ordered_map
 
 
 def test_results_come_in_the_items_order_with_at_most_workers_in_flight():
@@ -56,7 +56,7 @@ def test_stopping_early_starts_no_more_batches():
 
 
 def test_the_all_listeners_stream_on_threads_is_the_one_computed_serially(small_engine, monkeypatch):
-    from engine.serving import ordered
+    from cratedig.engine.serving import ordered
 
     threaded = list(small_engine.recommend_all_listeners(5, batch=16))
     monkeypatch.setattr(ordered, "WORKERS", 1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.data.dataset import load_dataset
-from engine.serving.catalog import Catalog, and_alternatives
-from engine.serving.search import ArtistSearch, normalise
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.serving.catalog import Catalog, and_alternatives
+from cratedig.engine.serving.search import ArtistSearch, normalise
 from tests.handmade import write_dataset
 
 NAMES = ["Björk", "Motörhead", "AC/DC", "Guns N' Roses", "Simon & Garfunkel", "The Beatles", "Radiohead",

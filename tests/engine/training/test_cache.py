@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.files import atomic_write_bytes
-from engine.training.cache import ModelCache
-from engine.data.dataset import load_dataset
-from engine.models.registry import MODELS
-from engine.training.store import ModelStore, TrainConfig, get_models
+from cratedig.engine.files import atomic_write_bytes
+from cratedig.engine.training.cache import ModelCache
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.models.registry import MODELS
+from cratedig.engine.training.store import ModelStore, TrainConfig, get_models
 
 FAST = TrainConfig(overrides={"mf": {"epochs": 2}, "ranking": {"epochs": 1, "probe_epochs": 2}})
 
@@ -81,7 +81,7 @@ def test_a_save_interrupted_midway_keeps_the_previous_file(tmp_path):
 def test_pickled_objects_in_a_cache_file_are_refused(cache, tmp_path):
     path = tmp_path / "evil.npz"
     np.savez(path, payload=np.array([{"a": 1}], dtype=object), __meta__=np.array('{"arrays": {}}'))
-    from engine.errors import CacheError
+    from cratedig.engine.errors import CacheError
 
     with pytest.raises(CacheError, match="corrupt"):
         cache.load(path)
@@ -90,8 +90,8 @@ def test_pickled_objects_in_a_cache_file_are_refused(cache, tmp_path):
 def test_output_written_in_pieces_streams_into_the_file_and_is_whole_or_absent(tmp_path):
     """An export handed over in pieces is written as they come (only one piece in memory), into a
     temporary file renamed at the end; a failure midway leaves no file and no temporary."""
-    from engine.errors import UsageError
-    from engine.files import write_output
+    from cratedig.engine.errors import UsageError
+    from cratedig.engine.files import write_output
 
     target = tmp_path / "out.csv"
     seen_on_disk = []

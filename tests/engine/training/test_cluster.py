@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.data.dataset import load_dataset
-from engine.data.split import holdout_split
-from engine.errors import UsageError
-from engine.training.cluster import Cluster, cluster_from_environment, parse_tf_config
+from cratedig.engine.data.loader import load_dataset
+from cratedig.engine.data.split import holdout_split
+from cratedig.engine.errors import UsageError
+from cratedig.engine.training.cluster import Cluster, cluster_from_environment, parse_tf_config
 
 REPO = Path(__file__).resolve().parents[3]
 TWO = {"cluster": {"worker": ["127.0.0.1:2222", "127.0.0.1:2223"]}, "task": {"type": "worker", "index": 1}}
@@ -77,7 +77,7 @@ def _free_ports(n: int) -> list[int]:
 def _worker(args, index: int, ports: list[int], cache: Path, **env) -> subprocess.Popen:
     config = {"cluster": {"worker": [f"127.0.0.1:{p}" for p in ports]}, "task": {"type": "worker", "index": index}}
     environ = {**os.environ, "TF_CONFIG": json.dumps(config), "CRATEDIG_CACHE": str(cache), **env}
-    return subprocess.Popen([sys.executable, "-m", "cli.main", *map(str, args)], cwd=REPO, env=environ,
+    return subprocess.Popen([sys.executable, "-m", "cratedig.cli.main", *map(str, args)], cwd=REPO, env=environ,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -88,7 +88,7 @@ def _cache_files(cache: Path) -> list[Path]:
 def test_malformed_tf_config_on_the_command_line_is_exit_2_before_any_work(small_data_dir, tmp_path):
     env = {**os.environ, "TF_CONFIG": "{\"cluster\": {\"worker\": [\"nohost\"]}, \"task\": {}}",
            "CRATEDIG_CACHE": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, "-m", "cli.main", "train", "--data", str(small_data_dir)], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "cratedig.cli.main", "train", "--data", str(small_data_dir)], cwd=REPO,
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["cratedig: error: TF_CONFIG: cluster.worker[0] must be "
@@ -97,11 +97,11 @@ def test_malformed_tf_config_on_the_command_line_is_exit_2_before_any_work(small
 
 
 def _recall_at_10(cache: Path, data_dir: Path, split) -> float:
-    from engine.evaluation.metrics import evaluated_listeners, measure
-    from engine.models.pipeline import recommend
-    from engine.models.query import listeners_query
-    from engine.training.cache import ModelCache
-    from engine.training.store import ModelStore
+    from cratedig.engine.evaluation.metrics import evaluated_listeners, measure
+    from cratedig.engine.models.pipeline import recommend
+    from cratedig.engine.models.query import listeners_query
+    from cratedig.engine.training.cache import ModelCache
+    from cratedig.engine.training.store import ModelStore
 
     data = load_dataset(data_dir)
     model = ModelStore(data, cache=ModelCache(cache)).cached("mf")
@@ -138,7 +138,7 @@ def test_two_workers_train_like_one_process_and_only_the_chief_writes(small_data
     assert [p.name.split("-")[0] for p in _cache_files(tmp_path / "worker0")] == ["mf"]
     assert _cache_files(tmp_path / "worker1") == []
 
-    single = subprocess.run([sys.executable, "-m", "cli.main", "train", "--models", "mf", "--data", str(train_dir)],
+    single = subprocess.run([sys.executable, "-m", "cratedig.cli.main", "train", "--models", "mf", "--data", str(train_dir)],
                             cwd=REPO, env={**os.environ, "CRATEDIG_CACHE": str(tmp_path / "single")},
                             capture_output=True, text=True, timeout=300)
     assert single.returncode == 0, single.stderr[-3000:]
