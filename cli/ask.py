@@ -4,17 +4,25 @@ printed as text or as one JSON object a line. Exit code 2 at the first prompt th
 answered, after printing the replies so far."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 from cratedig.cli.commands import load_models, open_engine
-from cratedig.cli.output import out, plain_lines, say, table, without_genres
+from cratedig.cli.output import json_text, out, plain_lines, say, table, without_genres
 from cratedig.engine.chat.conversation import Conversation
 from cratedig.engine.chat.replies import CopyReply, EvaluationReply, NeighboursReply, Reply, SuggestionsReply
-from cratedig.engine.chat.session import load_session, save_session
+from cratedig.engine.chat.session import claim_session, load_session, save_session
+from cratedig.engine.errors import UsageError
+
+
+#: seconds `ask --session` waits for another run (or an app window) to let go of the conversation
+SESSION_WAIT = 30.0
 
 
 def ask(args) -> int:
+    lock = claim_session(wait=SESSION_WAIT) if args.session else None
+    if args.session and lock is None:
+        raise UsageError("the saved conversation is in use by a cratedig window or another `ask --session` run "
+                         f"(waited {SESSION_WAIT:.0f} s); close it, or run without --session")
     engine = open_engine(args)
     load_models(engine)
     conversation = Conversation(engine)
@@ -31,7 +39,7 @@ def ask(args) -> int:
         reply = conversation.handle(prompt)
         transcript += [("you", prompt), ("cratedig", reply.text)]
         if args.format == "json":
-            print(json.dumps(as_json(reply), ensure_ascii=False), flush=True)
+            print(json_text(as_json(reply)), flush=True)
         else:
             show(reply)
         if not reply.answered:
@@ -39,6 +47,7 @@ def ask(args) -> int:
             break
     if args.session:
         save_session(conversation.snapshot(transcript))
+        lock.release()
     return code
 
 

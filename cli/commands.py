@@ -1,14 +1,13 @@
 """What each `cratedig` subcommand does (but `recommend`, in recommend.py); the work is the engine's."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from cratedig.cli.output import TrainingBars, err, out, plain, say, table, without_genres
+from cratedig.cli.output import TrainingBars, err, json_text, out, plain, say, table, without_genres
 from cratedig.engine import api
 from cratedig.engine.errors import UsageError
 
@@ -92,7 +91,7 @@ def evaluate(args) -> int:
     with TrainingBars() as bars:
         report = engine.evaluate(progress=bars, notice=say)
     if args.format == "json":
-        print(json.dumps({**report.as_dict(), "dataset": engine.dataset_kind, "context_used": engine.context_content()},
+        print(json_text({**report.as_dict(), "dataset": engine.dataset_kind, "context_used": engine.context_content()},
                          indent=2))
         return 0
     columns = api.EVALUATION_COLUMNS
@@ -118,7 +117,7 @@ def evaluate_seeds(args) -> int:
     with TrainingBars() as bars:
         report = engine.evaluate_seeds(args.seeds, progress=bars, notice=say)
     if args.format == "json":
-        print(json.dumps(report.as_dict(), indent=2))
+        print(json_text(report.as_dict(), indent=2))
         return 0
     metrics = [c for c in api.EVALUATION_COLUMNS if c != "train_seconds"]
     rows = [(row["model"], *(_figure(row.get(m), "{0[0]:.4f} ± {0[1]:.4f}") for m in metrics)) for row in report.rows]
@@ -141,7 +140,7 @@ def search(args) -> int:
     results = [{"query": query, "results": [asdict(hit) for hit in engine.search(query, args.limit)]}
                for query in args.query]
     if args.format == "json":
-        print(json.dumps(results, ensure_ascii=False))
+        print(json_text(results))
         return 0
     for item in results:
         rows = [(r["artist_id"], r["name"], f"{r['score']:.1f}") for r in item["results"]]
@@ -157,7 +156,7 @@ def neighbours(args) -> int:
     load_models(engine, [model])
     result = engine.neighbours(args.artist, model, args.k)
     if args.format == "json":
-        print(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        print(json_text(asdict(result), indent=2))
         return 0
     genres = ", ".join(f"{g} {s:.2f}" for g, s in result.nearest_genres)
     about = (f" ({result.genre}) in the {result.model} space; nearest genres: {genres}" if result.genre or genres

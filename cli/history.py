@@ -2,11 +2,10 @@
 people have, matched to the catalogue, kept by name for `recommend --history` and `ask "be me"`."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 from cratedig.cli.commands import open_engine
-from cratedig.cli.output import out, plain, say, table
+from cratedig.cli.output import json_text, out, plain, say, table
 from cratedig.engine import api
 
 #: rows of each list in the text summary (the JSON has them all)
@@ -36,7 +35,7 @@ def show_history(args) -> int:
 def list_histories(args) -> int:
     names = api.saved_histories()
     if args.format == "json":
-        print(json.dumps(names))
+        print(json_text(names))
     elif names:
         for name in names:
             out.print(plain(name))
@@ -62,7 +61,7 @@ def as_json(report: api.HistoryReport) -> dict:
 
 def _print(report: api.HistoryReport, fmt: str, verb: str, shown: int | None = SHOWN) -> None:
     if fmt == "json":
-        print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
+        print(json_text(as_json(report), indent=2))
         return
     formats = ", ".join(f"{name} ({n} file{'s' if n > 1 else ''})" for name, n in report.formats.items())
     out.print(plain(f"{verb} {report.name!r}: {report.listens:,} listens from {len(report.files)} "

@@ -3,8 +3,9 @@ files written whole or not at all."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,16 @@ from rich.table import Table
 from rich.text import Text
 
 from cratedig.engine.api import output_target, write_output
-from cratedig.engine.errors import printable
+from cratedig.engine.errors import json_for_terminals, printable
 
 err = Console(stderr=True)
 out = Console()
+
+
+def json_text(value: Any, **options) -> str:
+    """`value` as JSON with non-ASCII text kept readable, but every character a terminal would act
+    on written as a \\u escape (the value read back is unchanged)."""
+    return json_for_terminals(json.dumps(value, ensure_ascii=False, **options))
 
 
 def say(message: str) -> None:
@@ -52,7 +59,11 @@ def check_output(name: str | None) -> Path | None:
 
 
 def emit(text: str | Iterable[str], output: Path | None) -> None:
-    """`text` (or its pieces, streamed) to stdout, or to `output` whole or not at all."""
+    """`text` (or its pieces, streamed) to stdout, or to `output` whole or not at all. Text bound
+    for a terminal has its control characters made visible (a file or pipe gets the real values)."""
+    if output is None and sys.stdout.isatty():
+        text = [text] if isinstance(text, str) else text
+        text = ("\n".join(printable(line) for line in piece.split("\n")) for piece in text)
     write_output(output, text)
     if output is not None:
         say(f"wrote {output}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from cratedig.cli.commands import load_models, open_engine
-from cratedig.cli.output import check_output, emit, rendered, say, table, without_genres
+from cratedig.cli.output import check_output, emit, json_text, rendered, say, table, without_genres
 from cratedig.engine import api
 from cratedig.engine.chat import export
 from cratedig.engine.errors import UsageError
@@ -75,13 +75,13 @@ def _all_listeners_csv(engine: api.Engine, retriever: str, ranked: bool, k: int,
                        streamed: bool) -> Iterator[str]:
     """The export as CSV text, one piece per batch of listeners; last, the check that the data
     did not change meanwhile (a file is then not written at all)."""
-    yield "user_id,rank,artist_id,artist_name,score\n"
+    yield "user_id,rank,artist_id,artist_name,score\r\n"
     for batch in engine.recommend_all_listeners(k, retriever, ranked):
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(buffer, lineterminator="\r\n")
         for uid, artists, names, scores in zip(batch.listener_ids, batch.artist_ids, batch.names, batch.scores):
             for rank, (artist, name, score) in enumerate(zip(artists, names, scores), start=1):
-                writer.writerow([uid, rank, artist, name, f"{score:.6g}"])
+                writer.writerow([api.spreadsheet_safe(uid), rank, artist, api.spreadsheet_safe(name), f"{score:.6g}"])
         yield buffer.getvalue()
     _check_unchanged(engine.data_dir, before, streamed)
 
@@ -136,7 +136,7 @@ def _liked_file_csv(engine: api.Engine, path: Path, retriever: str, ranked: bool
     answerable = [line for line in lines if line[3] is None]
     answers = iter(engine.recommend_liked_many([liked for _, _, liked, _ in answerable], k, retriever, ranked))
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["id", "rank", "artist_id", "artist_name", "score"])
     answered = skipped = 0
     for number, ident, _, problem in lines:
@@ -154,7 +154,8 @@ def _liked_file_csv(engine: api.Engine, path: Path, retriever: str, ranked: bool
             say(f"line {number}: no artist matches {name!r}; ignored")
         for s in result.suggestions:
             score = s.ranking_score if s.ranking_score is not None else s.retrieval_score
-            writer.writerow([ident, s.rank_after, s.artist_id, s.name, f"{score:.6g}"])
+            writer.writerow([api.spreadsheet_safe(ident), s.rank_after, s.artist_id, api.spreadsheet_safe(s.name),
+                             f"{score:.6g}"])
         answered += 1
     if skipped > MAX_REPORTED:
         say(f"{path}: {skipped - MAX_REPORTED:,} more lines skipped ({skipped:,} in all)")
@@ -172,7 +173,7 @@ def _recommendations_text(result: api.Recommendations, fmt: str) -> str:
             say(f"{missing} of {len(result.suggestions)} suggestions have no MusicBrainz id; left out of the list")
         return text
     if fmt == "json":
-        return json.dumps({"retriever": result.retriever, "ranked": result.ranked, "unknown": result.unknown,
+        return json_text({"retriever": result.retriever, "ranked": result.ranked, "unknown": result.unknown,
                            "liked": [asdict(h) for h in result.liked],
                            "suggestions": [s.as_json() for s in result.suggestions]}, indent=2) + "\n"
     rows = [(s.rank_after, f"↑{s.movement}" if s.movement > 0 else (f"↓{-s.movement}" if s.movement < 0 else "="),

@@ -1,6 +1,7 @@
 """Errors the engine raises for bad input. Each carries a one-line message fit for a user."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -8,6 +9,17 @@ def printable(text: str) -> str:
     """`text` safe to show on one line of a terminal: control characters (ESC, BEL, newlines...)
     written out as escapes instead of acting on the terminal."""
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(text))
+
+
+#: characters JSON may carry raw but a terminal acts on or reorders: C1 controls, bidi controls,
+#: zero-width characters and Unicode line separators (JSON escapes C0 controls itself)
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def json_for_terminals(text: str) -> str:
+    """JSON text (from json.dumps with ensure_ascii=False) with every character a terminal would
+    act on written as a \\u escape: the same JSON value, safe to print or to `cat` later."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class CratedigError(Exception):

@@ -2,6 +2,7 @@
 sweeping up after writers that were killed."""
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -11,7 +12,42 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from cratedig.engine.errors import SettingError
+from cratedig.engine.errors import SettingError, printable
+
+
+#: a CSV cell starting with one of these is read as a formula by spreadsheets (OWASP, "CSV injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: object) -> str:
+    """A text cell for a CSV file: control characters made visible (no raw escape reaches a
+    terminal that shows the file), and one that a spreadsheet would run as a formula gets a leading
+    apostrophe (OWASP's advice). For names, ids, genres, reasons and URLs: numbers we format
+    ourselves are written as they are."""
+    text = printable(str(text))
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of `path` if it is a regular file (not a link, FIFO, device or folder) of at most
+    `max_bytes`; OSError (FileNotFoundError when absent) or ValueError saying what it is instead.
+    Opened without following a link and without blocking on a FIFO, then checked on the open file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+            raise ValueError("it is a link, not a regular file") from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise ValueError("it is not a regular file")
+        if status.st_size > max_bytes:
+            raise ValueError(f"it is larger than {max_bytes >> 20} MB")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"it is larger than {max_bytes >> 20} MB")
+    return data
 
 
 def _default_mode() -> int:

@@ -12,6 +12,8 @@ import pytest
 from cratedig.cli.main import main
 from tests.handmade import QUIRKY_PLAYS, U1, filler_plays, tar_gz_of, write_lastfm360k
 
+pytestmark = pytest.mark.slow  # fetches, trains and evaluates through the CLI
+
 
 @pytest.fixture(scope="module")
 def fetched(tmp_path_factory):

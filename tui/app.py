@@ -21,13 +21,14 @@ class CratedigApp(App):
     TITLE = "cratedig"
     SUB_TITLE = "talk to the recommender"
     CSS_PATH = stylesheet()
-    #: below 100 columns the side panel and the reply margins narrow (classes used in app.tcss)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    #: at 100 columns or fewer the side panel folds away and the reply margins narrow (app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (101, "-wide")]
     BINDINGS = [
         ("f1", "help", "Help"),
         ("ctrl+l", "pick_listener", "Listener"),
         ("f2", "model_checks", "Models"),
         ("f3", "cycle_retriever", "Retriever"),
+        ("f4", "toggle_side", "Panel"),
         ("ctrl+s", "save", "Save"),
         ("ctrl+y", "copy", "Copy"),
         ("ctrl+q", "quit", "Quit"),
@@ -189,13 +190,19 @@ class CratedigApp(App):
     def action_reset(self) -> None:
         self.chat.ask("reset")
 
+    def action_toggle_side(self) -> None:
+        """Show the side panel on a narrow terminal (where it is folded away), hide it on a wide one
+        (the breakpoint classes are the screen's)."""
+        if self.chat is not None:
+            self.chat.toggle_class("-side-toggled")
+
     def action_save(self) -> None:
         if not self._need_engine():
             return
         from cratedig.engine.chat.export import default_path
         from cratedig.tui.screens.save_dialog import SaveDialog
 
-        self.push_screen(SaveDialog(str(default_path())), self._save_to)
+        self.push_screen(SaveDialog(str(default_path().absolute())), self._save_to)
 
     def action_import_history(self) -> None:
         if not self._need_engine():

@@ -18,3 +18,12 @@ class BecomeListener(Message):
     def __init__(self, listener_id: int):
         super().__init__()
         self.listener_id = listener_id
+
+
+class RowAction(Message):
+    """A key on a suggestion row: `action` is "like" (+), "leave out" (-), "similar" (m) or
+    "open" (o: the artist's Last.fm page)."""
+
+    def __init__(self, action: str, artist_id: int, name: str, url: str):
+        super().__init__()
+        self.action, self.artist_id, self.name, self.url = action, artist_id, name, url

@@ -14,7 +14,7 @@ from cratedig.engine.data.synthetic import write_synthetic
 from cratedig.engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
 from cratedig.engine.evaluation.report import EvaluationReport
 from cratedig.engine.evaluation.seeds import SeedsReport
-from cratedig.engine.files import output_target, write_output
+from cratedig.engine.files import output_target, spreadsheet_safe, write_output
 from cratedig.engine.models.pipeline import MAX_K, check_k
 from cratedig.engine.models.registry import DEFAULT_RETRIEVER, RETRIEVERS, check_model, parse_model_names
 from cratedig.engine.paths import default_data_dir
@@ -26,7 +26,7 @@ from cratedig.engine.training.cluster import Cluster, cluster_from_environment
 
 __all__ = ["Engine", "DEFAULT_HISTORY", "HISTORY_FORMATS", "HistoryReport", "remove_history", "saved_histories", "histories_folder", "NO_GENRES", "Cluster", "cluster_from_environment", "Stages", "stages_for", "locate_data",
            "dataset_present", "fetch_dataset", "dataset_url", "archive_for",
-           "default_data_dir", "write_synthetic", "output_target", "write_output", "check_k", "check_model",
+           "default_data_dir", "write_synthetic", "output_target", "spreadsheet_safe", "write_output", "check_k", "check_model",
            "check_seeds", "parse_model_names", "MAX_K", "MAX_LIKED", "MAX_SEEDS", "MODEL_NAMES", "RETRIEVERS",
            "DEFAULT_RETRIEVER", "EVALUATION_COLUMNS", "ArtistHit", "ArtistSummary", "DatasetSummary",
            "DownloadProgress", "EvaluationReport", "SeedsReport", "ListenerBatch", "ListenerSummary", "Neighbours",

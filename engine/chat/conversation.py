@@ -4,6 +4,7 @@ No UI here: front ends render `Reply` objects; tests drive `Conversation.handle`
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from cratedig.engine.api import (NO_GENRES, Engine, HistoryReport, Recommendations, Steering, check_k, output_target, short_id,
                                  write_output)
@@ -24,6 +25,7 @@ class Conversation:
     state: ConversationState = field(default_factory=ConversationState)
     last: Recommendations | None = None
     pending: choices.Pending | None = None  # "did you mean" choices the next prompt may accept
+    replacing: Path | None = None  # a save waiting for "yes" before it replaces an existing file
 
     def snapshot(self, transcript: list[tuple[str, str]]) -> SavedSession:
         """What to save of this conversation: its state, on which data, and the transcript."""
@@ -42,7 +44,10 @@ class Conversation:
     def handle(self, prompt: str) -> Reply:
         intent = intents.parse(prompt)
         pending, self.pending = self.pending, None  # choices hold for the next prompt only
+        replacing, self.replacing = self.replacing, None
         try:
+            if isinstance(intent, Choose) and replacing is not None:
+                return self._write_save(replacing)
             if isinstance(intent, Choose):
                 return self._choose(pending, intent.number)
             return self._answer(intent)
@@ -180,9 +185,10 @@ class Conversation:
         known = {a.artist_id for a in self.state.liked}
         added = [LikedArtist(h.artist_id, h.name) for h in hits if h.artist_id not in known]
         added_ids = {a.artist_id for a in added}
-        self.state = replace(self.state, listener_id=None, history=None, history_summary="",
-                             liked=self.state.liked + tuple(dict.fromkeys(added)),
-                             disliked=tuple(d for d in self.state.disliked if d.artist_id not in added_ids))
+        if added:  # a name that matched nothing leaves the listener or history in use as it was
+            self.state = replace(self.state, listener_id=None, history=None, history_summary="",
+                                 liked=self.state.liked + tuple(dict.fromkeys(added)),
+                                 disliked=tuple(d for d in self.state.disliked if d.artist_id not in added_ids))
         parts = []
         if added:
             parts.append("Noted that you like " + ", ".join(a.name for a in added) + ".")
@@ -195,6 +201,14 @@ class Conversation:
                 return TextReply(" ".join(parts), **found)
             return ErrorReply(" ".join(parts) or "Tell me an artist you like.", **found)
         return replace(self._with_suggestions(" ".join(parts)), **found)
+
+    def on_artist(self, action: str, artist_id: int) -> Reply:
+        """A key on a suggestion row, by Last.FM id: "like", "leave out" or "similar"."""
+        if action == "like":
+            return self.add_liked([artist_id])
+        if action == "leave out":
+            return self._dislike([artist_id])
+        return self._answer(NeighboursOf(artist_id))
 
     def remove_liked(self, artist_id: int) -> None:
         self.state = replace(self.state, liked=tuple(a for a in self.state.liked if a.artist_id != artist_id))
@@ -304,7 +318,13 @@ class Conversation:
     def _save(self, path: str | None) -> Reply:
         if self.last is None:
             return ErrorReply("Nothing to save yet: ask for suggestions first.")
-        target = export.default_path() if path is None else export.expanded(path)
+        target = export.save_target(path)
+        if target.exists():
+            self.replacing = target
+            return TextReply(f"{target} exists: say \"yes\" to replace it, or save under another name.")
+        return self._write_save(target)
+
+    def _write_save(self, target: Path) -> Reply:
         text = export.render(self.last, self.state.who, [a.name for a in self.state.liked],
                              [a.name for a in self.state.disliked], export.format_of(target))
         write_output(output_target(str(target)), text)  # whole or not at all; UsageError when it cannot

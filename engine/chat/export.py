@@ -6,26 +6,52 @@ import csv
 import io
 import json
 import os
-import re
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from cratedig.engine.api import Recommendations
-from cratedig.engine.errors import UsageError
+from cratedig.engine.errors import UsageError, json_for_terminals, printable
+from cratedig.engine.files import spreadsheet_safe
+from cratedig.engine.paths import state_dir
 
 FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".xspf": "xspf"}
 #: a name ending in this is Lidarr's Custom List JSON, not our JSON
 LIDARR_SUFFIX = ".lidarr.json"
 NO_MBIDS = ("Lidarr lists name artists by MusicBrainz id, and this dataset (HetRec 2011) has none; "
             "Last.fm-360K has them")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def exports_folder() -> Path:
+    """Where saved suggestions go: $CRATEDIG_EXPORTS, else the current folder."""
+    return expanded(os.environ.get("CRATEDIG_EXPORTS") or ".")
 
 
 def default_path(now: datetime | None = None) -> Path:
-    """cratedig-YYYYmmdd-HHMMSS.csv in $CRATEDIG_EXPORTS, else in the current folder."""
-    folder = expanded(os.environ.get("CRATEDIG_EXPORTS") or ".")
-    return folder / f"cratedig-{(now or datetime.now()):%Y%m%d-%H%M%S}.csv"
+    """cratedig-YYYYmmdd-HHMMSS.csv in the exports folder."""
+    return exports_folder() / f"cratedig-{(now or datetime.now()):%Y%m%d-%H%M%S}.csv"
+
+
+def save_target(path: str | None) -> Path:
+    """The one rule for where a save goes, from the chat and from Ctrl+S alike: no name, the default
+    name; a relative name, inside the exports folder; an absolute or ~ name, where it says. The
+    format is checked first (an unknown extension is answered with the known ones), then the
+    folder is made when missing."""
+    target = default_path() if path is None else expanded(path)
+    if not target.is_absolute():
+        target = exports_folder() / target
+    format_of(target)
+    if target.is_symlink():
+        raise UsageError(f"{target} is a link: saves never write through links; choose another name")
+    if target.exists() and not target.is_file():
+        raise UsageError(f"{target} exists and is not a regular file; choose another name")
+    if target.absolute().is_relative_to(state_dir().absolute()):
+        raise UsageError(f"{target} is inside cratedig's own state folder; choose another name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot make the folder {target.parent}: {exc.strerror or exc}") from None
+    return target
 
 
 def expanded(path: str) -> Path:
@@ -41,15 +67,15 @@ def format_of(path: Path) -> str:
         return "lidarr"
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(f"cannot save as {path.name}: name it .csv, .json, .md, .xspf or {LIDARR_SUFFIX}")
+        raise UsageError(f"cannot save as {path.name}: the formats known are .csv, .json, .md, .xspf and {LIDARR_SUFFIX}")
     return fmt
 
 
 def as_xspf(recommendations: Recommendations, title: str) -> str:
     """An XSPF playlist: one track a suggested artist, with only its creator, and the artist's
     MusicBrainz page (where the data has MBIDs) or Last.fm page as its info."""
-    def text(value: str) -> str:
-        return escape(_NOT_XML.sub("", value))
+    def text(value: str) -> str:  # control, bidi and non-XML characters as visible escapes
+        return escape(printable(value))
 
     tracks = []
     for s in recommendations.suggestions:
@@ -77,17 +103,20 @@ def render(recommendations: Recommendations, who: str, liked: list[str], dislike
         return as_lidarr(recommendations)[0]
     rows = [s.as_json() for s in recommendations.suggestions]
     if fmt == "json":
-        return json.dumps({"for": who, "liked": liked, "disliked": disliked, "retriever": recommendations.retriever,
-                           "ranked": recommendations.ranked, "suggestions": rows}, ensure_ascii=False, indent=2) + "\n"
+        return json_for_terminals(json.dumps({"for": who, "liked": liked, "disliked": disliked,
+                                              "retriever": recommendations.retriever, "ranked": recommendations.ranked,
+                                              "suggestions": rows}, ensure_ascii=False, indent=2)) + "\n"
     models = list(rows[0]["scores"]) if rows else []
     if fmt == "csv":  # rows only, one header each (who they are for is in the JSON and Markdown forms)
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(["rank", "artist_id", "artist", "genre", "ranking_score", "retrieval_score",
                          *(f"score_{m}" for m in models), "reason", "url"])
         for r in rows:
-            writer.writerow([r["rank"], r["artist_id"], r["name"], r["genre"], _num(r["ranking_score"]),
-                             _num(r["retrieval_score"]), *(_num(r["scores"][m]) for m in models), r["reason"], r["url"]])
+            writer.writerow([r["rank"], r["artist_id"], spreadsheet_safe(r["name"]), spreadsheet_safe(r["genre"]),
+                             _num(r["ranking_score"]), _num(r["retrieval_score"]),
+                             *(_num(r["scores"][m]) for m in models), spreadsheet_safe(r["reason"]),
+                             spreadsheet_safe(r["url"])])
         return buffer.getvalue()
     lines = [f"# cratedig suggestions for {_md(who)}", "",
              f"Liked: {_md(', '.join(liked)) or '—'}  ", f"Disliked: {_md(', '.join(disliked)) or '—'}", "",
@@ -98,9 +127,10 @@ def render(recommendations: Recommendations, who: str, liked: list[str], dislike
 
 
 def as_text(recommendations: Recommendations) -> str:
-    """One line a suggestion: for the clipboard."""
-    return "\n".join(f"{s.rank_after}. {s.name} ({s.genre}) — {s.reason} — {s.url}"
-                     for s in recommendations.suggestions) + "\n"
+    """One line a suggestion, control characters made visible: for the clipboard (what a name holds
+    must not act in the shell it is pasted into)."""
+    return "\n".join(printable(f"{s.rank_after}. {s.name} ({s.genre}) — {s.reason} — {s.url}")
+                      for s in recommendations.suggestions) + "\n"
 
 
 def _num(value: float | None) -> str:
@@ -108,4 +138,4 @@ def _num(value: float | None) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    return printable(text).replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")

@@ -189,9 +189,10 @@ def _split_but_not(text: str) -> tuple[str, str]:
 
 
 def _save_path(groups: dict) -> str | None:
-    """A file name only when it looks like one ("picks.csv", "~/x/", "out.md"); "a playlist" is not."""
+    """A file name only when it looks like one ("picks.csv", "~/x/", "out.txt": an unknown extension
+    is answered, never replaced by the default); "a playlist" is not."""
     path = (groups.get("path") or "").strip(" '\"")
-    return path if path and ("/" in path or re.search(r"\.(csv|json|md|markdown|xspf)$", path, re.I)) else None
+    return path if path and ("/" in path or re.search(r"\.\w{1,12}$", path)) else None
 
 
 _FORMS: list[tuple[re.Pattern, Callable[[dict], Intent]]] = [

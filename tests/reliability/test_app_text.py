@@ -73,8 +73,10 @@ async def test_artists_named_like_markup_show_as_named_everywhere(markup_engine,
         table = app.screen.query(SuggestionsTable).last()
         suggestions = table.recommendations.suggestions
         assert table.row_count == len(suggestions) > 0
+        labels = [str(c.label) for c in table.columns.values()]
         for row, suggestion in enumerate(suggestions):
-            artist, reason = (str(cell) for cell in table.get_row_at(row)[2:4])
+            cells = table.get_row_at(row)
+            artist, reason = str(cells[labels.index("artist")]), str(cells[labels.index("reason")])
             assert _shows(artist, printable(suggestion.name)) and _shows(reason, f"because you play {shown}")
         await say(pilot, f"who is close to {shown}")
         neighbours = app.screen.query(NeighboursTable).last()

@@ -21,10 +21,12 @@ async def test_save_in_each_format_and_an_unwritable_path(small_engine, tmp_path
             await say(pilot, f"save as {tmp_path}/picks.{suffix}")
             assert f"picks.{suffix}" in last_reply(app).text and (tmp_path / f"picks.{suffix}").stat().st_size > 0
         assert json.loads((tmp_path / "picks.json").read_text())["suggestions"]
-        await say(pilot, f"save as {tmp_path}/missing/picks.csv")
-        assert "error" in last_reply(app).classes and "does not exist" in last_reply(app).text
-        assert any("does not exist" in n.message for n in app._notifications)
-        assert not (tmp_path / "missing").exists()
+        await say(pilot, f"save as {tmp_path}/missing/picks.csv")  # the folder is made
+        assert (tmp_path / "missing" / "picks.csv").is_file()
+        (tmp_path / "afile").write_text("x")
+        await say(pilot, f"save as {tmp_path}/afile/picks.csv")
+        assert "error" in last_reply(app).classes and "cannot make the folder" in last_reply(app).text
+        assert any("cannot make the folder" in n.message and "--" not in n.message for n in app._notifications)
 
 
 async def test_ctrl_s_offers_a_default_name_in_the_exports_folder(small_engine, tmp_path, monkeypatch):
@@ -56,7 +58,7 @@ async def test_artist_names_link_to_their_last_fm_page(small_engine):
     app = CratedigApp(engine=small_engine)
     async with app.run_test(size=SIZE) as pilot:
         table = await suggestions_for(pilot, name(small_engine, 3))
-        cell = table.get_row_at(0)[2]
+        cell = table.get_row_at(0)[[str(c.label) for c in table.columns.values()].index("artist")]
         suggestion = table.recommendations.suggestions[0]
         assert any(span.style.link == suggestion.url for span in cell.spans)
 

@@ -1,5 +1,5 @@
 """Tables fit the terminal: no cell cut mid-word (ellipsized with "…" or its column dropped), at
-80x24 and 120x40, and an earlier reply keeps its layout when the next arrives."""
+80x24 and 130x42, and an earlier reply keeps its layout when the next arrives."""
 from __future__ import annotations
 
 import pytest
@@ -34,7 +34,7 @@ def _check_no_cut(table) -> None:
             assert cell_len(text) <= width, (text, width)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), (130, 42)])
 async def test_tables_fit_the_terminal_and_keep_their_layout(small_engine, size):
     names = [str(n) for n in small_engine.dataset.artist_names[:3]]
     app = CratedigApp(engine=small_engine)
@@ -50,7 +50,7 @@ async def test_tables_fit_the_terminal_and_keep_their_layout(small_engine, size)
         assert [(str(c.label), c.width) for c in first.columns.values()] == layout
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80_by_24", "120_by_40"])
+@pytest.mark.parametrize("size", [(80, 24), (130, 42)], ids=["80_by_24", "130_by_42"])
 def test_suggestions_at(snap_compare, small_engine, size):
     name = str(small_engine.dataset.artist_names[0])
 
@@ -59,3 +59,16 @@ def test_suggestions_at(snap_compare, small_engine, size):
         await say(pilot, f"I like {name}")
 
     assert snap_compare(CratedigApp(engine=small_engine), terminal_size=size, run_before=run_before)
+
+
+def test_names_stay_whole_while_other_columns_shrink_or_go():
+    name = "Florence + the Machine"
+    columns = [Column("#", [Text("10")]), Column("artist", [Text(name)], flexible=True, whole=True),
+               Column("reason", [Text("because you play Christina Aguilera")], flexible=True, minimum=12, drop_order=2),
+               Column("genre", [Text("singer-songwriter")], flexible=True, minimum=6, drop_order=3),
+               Column("retrieval", [Text("0.123")], drop_order=1)]
+    for width in (90, 70, 60, 50, 40):
+        widths = {c.label: w for c, w in fit(columns, width)}
+        assert widths["artist"] == len(name), (width, widths)  # shrinks only when nothing is left to go
+        assert sum(widths.values()) + PADDING * len(widths) <= width
+    assert {c.label: w for c, w in fit(columns, 20)}["artist"] < len(name)

@@ -3,6 +3,8 @@ conversation; the answer to each prompt is worked out in a worker and dropped if
 was sent meanwhile."""
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 
+from cratedig.engine.errors import printable
+from cratedig.tui.messages import RowAction
 from cratedig.tui.text import plain
 from cratedig.tui.widgets.prompt import PromptInput
 from cratedig.tui.widgets.replies import BotMessage, EvaluationTable, NeighboursTable, SuggestionsTable, UserMessage
@@ -32,6 +36,11 @@ WELCOME = ("Hi! \"import PATH\" brings your Last.fm, ListenBrainz or Spotify his
            "models?\". F1 lists what I understand.")
 
 
+def graphical_browser() -> bool:
+    """Whether opening a URL can show a browser without taking over this terminal."""
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 class ChatScreen(Screen):
     BINDINGS = [Binding("escape", "focus_prompt", "Prompt", show=False)]
 
@@ -45,6 +54,10 @@ class ChatScreen(Screen):
         self.engine: Engine | None = None
         self.conversation: Conversation | None = None
         self.lock = threading.Lock()  # one worker at a time touches the conversation
+        #: this window's hold on the saved conversation: None while another window or run has it,
+        #: and then this window's conversation is not saved (the first window's is)
+        self.session_claim = None
+        self.claim_refused = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,10 +91,36 @@ class ChatScreen(Screen):
         if self.is_mounted:
             self._show_engine()
 
+    def claim(self) -> bool:
+        """Hold the saved conversation for this window; False (with one notification) when another
+        window or `ask --session` run has it."""
+        from cratedig.engine.chat.session import claim_session
+        from cratedig.engine.errors import CratedigError
+
+        if self.session_claim is None:
+            try:
+                self.session_claim = claim_session()
+            except CratedigError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="warning")
+                return False
+            if self.session_claim is None and not self.claim_refused:
+                self.claim_refused = True  # said once; a later save tries again (the other may have closed)
+                self.app.call_from_thread(self.notify, "Another cratedig window has the saved conversation: this "
+                                          "window's conversation will not be saved.", severity="warning", timeout=10)
+        return self.session_claim is not None
+
+    def on_unmount(self) -> None:
+        """The window closes: the saved conversation is free for the next window or run."""
+        if self.session_claim is not None:
+            self.session_claim.release()
+            self.session_claim = None
+
     @work(thread=True, exclusive=True, group="session")
     def restore(self) -> None:
         from cratedig.engine.chat.session import load_session
 
+        if not self.claim():
+            return
         saved, notice = load_session()
         if saved is None:
             if notice:
@@ -116,6 +155,8 @@ class ChatScreen(Screen):
         from cratedig.engine.chat.session import save_session
         from cratedig.engine.errors import CratedigError
 
+        if self.session_claim is None and not self.claim():
+            return
         try:
             save_session(snapshot)
         except CratedigError as exc:
@@ -181,10 +222,31 @@ class ChatScreen(Screen):
         self.set_status("thinking …")
         self.answer(prompt, self.request)
 
+    @on(RowAction)
+    def on_row_action(self, event: RowAction) -> None:
+        if event.action == "open":
+            self.open_page(event.name, event.url)
+            return
+        said = {"like": f"+ {event.name}", "leave out": f"- {event.name}", "similar": f"similar to {event.name}"}
+        self.query_one("#conversation").mount(UserMessage(said[event.action]))
+        self.request += 1
+        self.set_status("thinking …")
+        self.answer(said[event.action], self.request, (event.action, event.artist_id))
+
+    def open_page(self, name: str, url: str) -> None:
+        """The artist's Last.fm page in the system's browser; where there is none (a terminal
+        without a desktop, over SSH), a notification with the address instead."""
+        if not url:
+            self.notify(f"No Last.fm page is known for {name}.", severity="warning")
+        elif not graphical_browser():
+            self.notify(f"No browser here; {name}: {url}", timeout=15)
+        else:
+            self.app.open_url(url)
+
     @work(thread=True, exclusive=True, group="answer")
-    def answer(self, prompt: str, request: int) -> None:
+    def answer(self, prompt: str, request: int, row: tuple[str, int] | None = None) -> None:
         with self.lock:
-            reply = self.conversation.handle(prompt)
+            reply = self.conversation.handle(prompt) if row is None else self.conversation.on_artist(*row)
             self.transcript += [("you", prompt[:500]), ("cratedig", reply.text)]
             snapshot = self.conversation.snapshot(self.transcript)
         # A newer prompt was sent meanwhile: its answer is the one to show.
@@ -206,7 +268,8 @@ class ChatScreen(Screen):
             case EvaluationReply(report=report):
                 result = EvaluationTable(report)
             case CopyReply(clipboard=text):
-                self.app.copy_to_clipboard(text)
+                # what a name holds must not act in the shell it is pasted into (ESC[201~ ends a paste)
+                self.app.copy_to_clipboard("\n".join(printable(line) for line in text.split("\n")))
         self.add_reply(reply.text, reply.kind, result)
         state = self.conversation.state
         self.set_status(f"{state.who} · retriever {state.retriever}")

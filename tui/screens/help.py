@@ -20,6 +20,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static("cratedig help", classes="title")
             yield Static(help_text(), markup=False)
             yield Static(KEYS, markup=False)
-            yield Static("In tables: Enter opens the artist, s toggles all four models' scores. "
-                         "In the side panel: Delete removes an artist. Up/Down in the prompt: history. "
-                         "Esc closes this.", markup=False)
+            yield Static("On a suggestion row: + like it, - leave it out, m similar artists, o its Last.fm page, "
+                         "Enter the artist, s all four models' scores. In the side panel: Delete removes an "
+                         "artist. In the prompt: Up/Down history, PageUp/PageDown scroll the conversation "
+                         "(Home/End on an empty line). Esc closes this.", markup=False)

@@ -6,6 +6,8 @@ from typing import Callable
 
 from textual.suggester import Suggester
 
+from cratedig.engine.errors import printable
+
 # The artist part of a prompt: after "like", "not", "close to", "why", or after a comma.
 _LAST_NAME = re.compile(r"(?:\blike|\bnot|\bto|\bwhy|\bof|,|\band)\s+(?P<partial>[^,]{2,})$", re.IGNORECASE)
 
@@ -25,7 +27,7 @@ class ArtistSuggester(Suggester):
         hits = self.search(partial)
         if not hits:
             return None
-        name = hits[0].name
+        name = printable(hits[0].name)  # shown in the prompt: control characters as escapes
         if name.casefold().startswith(partial.casefold()) and len(name) > len(partial):
             return value[: match.start("partial")] + name
         return None

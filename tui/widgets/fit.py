@@ -1,6 +1,6 @@
 """Fitting a table into the width it has: natural widths when they fit; else the flexible columns
-(names, reasons) shrink, their cells ellipsized with "…"; else the least needed columns go. No
-cell is ever cut mid-word by the table itself."""
+(reasons, genres) shrink, their cells ellipsized with "…", while names stay whole; else the least
+needed columns go; only then do names shrink. No cell is ever cut mid-word by the table itself."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,6 +21,8 @@ class Column:
     minimum: int = 6
     #: dropped first when even the minimums do not fit (lowest first); None: never dropped
     drop_order: int | None = None
+    #: kept at its natural width (an artist's name) until every droppable column has gone
+    whole: bool = False
 
     @property
     def natural(self) -> int:
@@ -38,9 +40,10 @@ def fit(columns: list[Column], width: int) -> list[tuple[Column, int]]:
         if room >= wanted:
             return [(c, c.natural) for c in kept]
         minimums = {id(c): min(c.natural, max(c.minimum, cell_len(c.label))) for c in flexible}
+        names_whole = {**minimums, **{id(c): c.natural for c in flexible if c.whole}}
         droppable = [c for c in kept if c.drop_order is not None]
-        if room >= sum(minimums.values()) or not droppable:
-            widths = _grow(flexible, minimums, room)
+        if room >= sum(names_whole.values()) or not droppable:
+            widths = _grow(flexible, names_whole if room >= sum(names_whole.values()) else minimums, room)
             return [(c, widths[id(c)] if c.flexible else c.natural) for c in kept]
         kept.remove(min(droppable, key=lambda c: c.drop_order))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
@@ -61,3 +62,20 @@ class PromptInput(Input):
             super().action_end(select)
         else:
             self.post_message(self.ScrollTranscript("end"))
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste keeps its first line, cut to what the prompt can hold (MAX_PROMPT characters),
+        and says so when it cuts: a megabyte pasted by mistake is never laid out or searched."""
+        line = event.text.split("\n", 1)[0].rstrip("\r") if event.text else ""
+        room = max(MAX_PROMPT - len(self.value) + len(self.selected_text), 0)
+        if len(line) > room:
+            line = line[:room]
+            self.app.notify(f"The paste was cut to fit the prompt ({MAX_PROMPT} characters at most).",
+                            severity="warning")
+        if line:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *self.selection)
+        event.prevent_default()  # Input's own paste handler would insert the whole line again
+        event.stop()

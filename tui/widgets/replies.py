@@ -6,18 +6,19 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from cratedig.tui.messages import OpenArtist
+from cratedig.tui.messages import OpenArtist, RowAction
 from rich.text import Text
 
-from cratedig.tui.text import linked, plain
+from cratedig.tui.text import lines, linked, plain
 from cratedig.tui.widgets.fit import Column, ellipsized, fit
 
 
 class UserMessage(Static):
-    """What the user typed."""
+    """What the user typed (control characters shown as escapes, never sent to the terminal)."""
 
     def __init__(self, text: str):
-        super().__init__(text, markup=False)
+        super().__init__(lines(*text.split("\n")))
+        self.text = text
 
 
 class BotMessage(Vertical):
@@ -28,7 +29,7 @@ class BotMessage(Vertical):
         self.text, self.result = text, result
 
     def compose(self) -> ComposeResult:
-        yield Static(self.text, markup=False, classes="bot-text")
+        yield Static(lines(*self.text.split("\n")), classes="bot-text")  # data in it: never raw, never markup
         if self.result is not None:
             yield self.result
 
@@ -38,7 +39,7 @@ def movement_label(move: int) -> str:
 
 
 #: rows a reply's table shows before it scrolls (BotMessage DataTable's max-height, less the header)
-MAX_ROWS = 15
+MAX_ROWS = 50
 
 
 class FittedTable(DataTable):
@@ -86,9 +87,12 @@ class ArtistTable(FittedTable):
 
 
 class SuggestionsTable(ArtistTable):
-    """Top K suggestions, retrieved then ranked; `all_scores` shows every model's score."""
+    """Top K suggestions, retrieved then ranked; `all_scores` shows every model's score. On a row:
+    + likes the artist, - leaves it out, m shows similar artists, o opens its Last.fm page."""
 
-    BINDINGS = [("s", "toggle_scores", "All scores")]
+    BINDINGS = [("s", "toggle_scores", "All scores"), ("plus", "row('like')", "Like"),
+                ("minus", "row('leave out')", "Leave out"), ("m", "row('similar')", "Similar"),
+                ("o", "row('open')", "Open page")]
 
     def __init__(self, recommendations, all_scores: bool = False, **kwargs):
         super().__init__(**kwargs)
@@ -106,9 +110,9 @@ class SuggestionsTable(ArtistTable):
             Column("#", [Text(str(s.rank_after)) for s in rows]),
             Column("move", [Text(movement_label(s.movement) if s.ranking_score is not None else "") for s in rows],
                    drop_order=1),
-            Column("artist", [linked(s.name, s.url) for s in rows], flexible=True, minimum=10),
+            Column("artist", [linked(s.name, s.url) for s in rows], flexible=True, minimum=10, whole=True),
             Column("reason", [plain(s.reason) for s in rows], flexible=True, minimum=12, drop_order=3),
-        ] + ([Column("genre", [plain(s.genre) for s in rows], flexible=True, minimum=6, drop_order=4)]
+        ] + ([Column("genre", [plain(s.genre) for s in rows], flexible=True, minimum=6, drop_order=4, whole=True)]
              if any(s.genre for s in rows) else []) + [  # no tags in the dataset: no genre column
             Column("ranking", [number(s.ranking_score) for s in rows], drop_order=5),
             Column("retrieval", [number(s.retrieval_score) for s in rows], drop_order=2),
@@ -118,6 +122,11 @@ class SuggestionsTable(ArtistTable):
     def action_toggle_scores(self) -> None:
         self.all_scores = not self.all_scores
         self.fill()
+
+    def action_row(self, action: str) -> None:
+        if self.row_count:
+            chosen = self.recommendations.suggestions[self.cursor_coordinate.row]
+            self.post_message(RowAction(action, chosen.artist_id, chosen.name, chosen.url))
 
 
 class NeighboursTable(ArtistTable):
@@ -149,20 +158,26 @@ def _figure(value, template: str) -> str:
     return "–" if value is None else template.format(value)
 
 
-class EvaluationTable(DataTable):
-    """The hold-out evaluation report (an engine EvaluationReport)."""
+class EvaluationTable(FittedTable):
+    """The hold-out evaluation report (an engine EvaluationReport), fitted to the width it has: on a
+    narrow terminal the model names shrink, then the less read columns go (train seconds, @20,
+    coverage, long tail), recall@10 and NDCG@10 last."""
+
+    #: which metric columns go first when they do not all fit (lowest first); None: kept
+    DROP = {"train_seconds": 1, "recall@20": 2, "ndcg@20": 3, "coverage@10": 4, "tail_recall@10": 5}
 
     def __init__(self, report, **kwargs):
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(**kwargs)
         self.report = report
 
-    def on_mount(self) -> None:
+    def columns_to_show(self) -> tuple[list[Column], list[str]]:
         from cratedig.engine.api import EVALUATION_COLUMNS  # loaded already: there is a report
 
-        self.add_columns("model", *EVALUATION_COLUMNS)
-        for row in self.report.rows:
-            self.add_row(plain(row["model"]), *(_figure(row.get(c), "{:.0f}s" if c == "train_seconds" else "{:.3f}")
-                                                for c in EVALUATION_COLUMNS))
+        rows = self.report.rows
+        columns = [Column("model", [plain(row["model"]) for row in rows], flexible=True, minimum=9, whole=True)]
+        columns += [Column(c, [Text(_figure(row.get(c), "{:.0f}s" if c == "train_seconds" else "{:.3f}"), justify="right")
+                               for row in rows], drop_order=self.DROP.get(c)) for c in EVALUATION_COLUMNS]
+        return columns, [str(i) for i in range(len(rows))]
 
 
 class SeedsTable(DataTable):

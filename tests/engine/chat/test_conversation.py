@@ -1,6 +1,8 @@
 """The conversation on the small synthetic data: each intent's reply and what it does to the state."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cratedig.engine.chat.conversation import Conversation
@@ -166,10 +168,55 @@ def test_saving_the_suggestions_in_each_format(chat, small_engine, tmp_path, suf
 
 def test_saving_where_it_cannot_be_written_is_one_clear_error(chat, small_engine, tmp_path):
     chat.handle(f"I like {name(small_engine, 20)}")
-    reply = chat.handle(f"save as {tmp_path}/missing/picks.csv")
-    assert isinstance(reply, ErrorReply) and "does not exist" in reply.text
-    assert isinstance(chat.handle(f"save as {tmp_path}/picks.txt"), ErrorReply)
-    assert not list(tmp_path.iterdir())
+    (tmp_path / "afile").write_text("x")
+    reply = chat.handle(f"save as {tmp_path}/afile/picks.csv")
+    assert isinstance(reply, ErrorReply) and "cannot make the folder" in reply.text and "--" not in reply.text
+    reply = chat.handle(f"save as {tmp_path}/picks.txt")  # never silently the default name instead
+    assert isinstance(reply, ErrorReply) and "the formats known are .csv, .json, .md, .xspf" in reply.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_one_rule_for_where_saves_go_and_missing_folders_are_made(chat, small_engine, tmp_path, monkeypatch):
+    exports = tmp_path / "exports"  # does not exist yet
+    monkeypatch.setenv("CRATEDIG_EXPORTS", str(exports))
+    chat.handle(f"I like {name(small_engine, 24)}")
+    assert str(exports / "picks.md") in chat.handle("save as picks.md").text
+    assert (exports / "picks.md").read_text().startswith("# cratedig suggestions")
+    chat.handle("save as deeper/picks.json")
+    assert (exports / "deeper" / "picks.json").is_file()
+    chat.handle(f"save as {tmp_path}/elsewhere/picks.csv")  # an absolute name goes where it says
+    assert (tmp_path / "elsewhere" / "picks.csv").is_file()
+
+
+def test_an_existing_file_is_replaced_only_after_yes(chat, small_engine, tmp_path):
+    chat.handle(f"I like {name(small_engine, 25)}")
+    target = tmp_path / "picks.csv"
+    target.write_text("mine")
+    reply = chat.handle(f"save as {target}")
+    assert isinstance(reply, TextReply) and "exists" in reply.text and target.read_text() == "mine"
+    assert "Saved" in chat.handle("yes").text and target.read_text().startswith("rank,")
+    target.write_text("mine")
+    chat.handle(f"save as {target}")
+    chat.handle("show me 5")  # anything else first: the question lapses
+    assert isinstance(chat.handle("yes"), ErrorReply) and target.read_text() == "mine"
+
+
+def test_saves_never_write_through_links_into_fifos_or_into_our_state(chat, small_engine, tmp_path):
+    import os
+
+    chat.handle(f"I like {name(small_engine, 26)}")
+    (tmp_path / "real.csv").write_text("mine")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "real.csv")
+    (tmp_path / "dangling.csv").symlink_to(tmp_path / "nowhere.csv")
+    os.mkfifo(tmp_path / "pipe.csv")
+    for target, problem in (("link.csv", "is a link"), ("dangling.csv", "is a link"),
+                            ("pipe.csv", "not a regular file")):
+        reply = chat.handle(f"save as {tmp_path / target}")
+        assert isinstance(reply, ErrorReply) and problem in reply.text, target
+    state = Path(os.environ["CRATEDIG_STATE"])
+    reply = chat.handle(f"save as {state}/session.json")
+    assert isinstance(reply, ErrorReply) and "state folder" in reply.text
+    assert (tmp_path / "real.csv").read_text() == "mine" and not (tmp_path / "nowhere.csv").exists()
 
 
 def test_save_with_no_name_uses_the_exports_folder(chat, small_engine, tmp_path, monkeypatch):

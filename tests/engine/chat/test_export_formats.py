@@ -29,7 +29,7 @@ def test_lidarr_list_on_data_without_mbids_says_why():
 
 def test_xspf_escapes_names_and_links_musicbrainz_where_known():
     text = export.as_xspf(Recommendations("mf", True, [suggestion("AC<DC> & \x1b[31m", MBID)]), "for <me>")
-    assert "<creator>AC&lt;DC&gt; &amp; [31m</creator>" in text and "\x1b" not in text
+    assert "<creator>AC&lt;DC&gt; &amp; \\x1b[31m</creator>" in text and "\x1b" not in text
     assert f"<info>https://musicbrainz.org/artist/{MBID}</info>" in text and "<title>for &lt;me&gt;</title>" in text
 
 

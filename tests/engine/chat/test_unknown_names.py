@@ -47,3 +47,12 @@ def test_names_left_out_are_matched_as_strictly(small_engine):
     chat.handle(f"I like {small_engine.dataset.artist_names[0]}")
     reply = chat.handle("not Qqqqqqqqqq")
     assert not chat.state.disliked and "couldn't find" in reply.text
+
+
+def test_an_unknown_name_keeps_the_listener_in_use(small_engine):
+    chat = Conversation(small_engine)
+    listener = small_engine.dataset.listener_id(3)
+    chat.handle(f"be listener {listener}")
+    reply = chat.handle("I like Zqxjvw Nonexistent Band")
+    assert not isinstance(reply, SuggestionsReply) and chat.state.listener_id == listener and not chat.state.liked
+    assert isinstance(chat.handle("recommend"), SuggestionsReply) and chat.state.listener_id == listener

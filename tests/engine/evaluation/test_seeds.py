@@ -4,11 +4,14 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from cratedig.cli.main import main
 from cratedig.engine.data.loader import load_dataset
 from cratedig.engine.evaluation.seeds import evaluate_seeds
 from cratedig.engine.training.store import TrainConfig
+
+pytestmark = pytest.mark.slow  # trains TensorFlow models over several seeds
 
 FAST = TrainConfig(overrides={"mf": {"epochs": 5}, "retrieval": {"epochs": 1}, "context": {"epochs": 1},
                               "ranking": {"epochs": 1, "probe_epochs": 5}})

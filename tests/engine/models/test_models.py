@@ -148,6 +148,7 @@ def test_examples_come_from_a_seeded_sample_of_at_most_max_listeners(small, trai
     assert set(np.unique(examples.columns["listener"])) <= set(chosen.tolist())
 
 
+@pytest.mark.slow
 def test_ranking_trains_one_probe_per_pseudo_split(small, trained, monkeypatch):
     from cratedig.engine.models.ranking import model as ranking_module
 
@@ -230,6 +231,7 @@ def test_ranking_requires_its_retrieval_model(small):
         MODELS["ranking"](epochs=1).fit(small)
 
 
+@pytest.mark.slow
 def test_training_runs_under_a_mirrored_strategy_on_two_logical_cpus(small_data_dir, tmp_path):
     script = textwrap.dedent(f"""
         import numpy as np
@@ -253,6 +255,7 @@ def test_training_runs_under_a_mirrored_strategy_on_two_logical_cpus(small_data_
     assert "trained under 2 replicas" in done.stdout
 
 
+@pytest.mark.slow
 def test_every_model_trains_and_serves_without_tags_or_friends(small_copy):
     """The ranker's friend and tag features have nothing to read and the context model no tags:
     every model still trains and answers, the features are zero, and context reads the artists'
