@@ -76,6 +76,26 @@ def rendered(renderable: Any, width: int = 140) -> str:
     return console.file.getvalue()
 
 
+class LinesBar:
+    """A progress bar on stderr for a long batch of input lines (`--liked-file`); only on a
+    terminal and only for more than one batch's worth."""
+
+    def __init__(self, total: int):
+        self.progress = Progress(TextColumn("answering"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} lines"),
+                                 console=err, transient=True, disable=total <= 2_000)
+        self.task = self.progress.add_task("lines", total=total)
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def advance(self, lines: int) -> None:
+        self.progress.update(self.task, advance=lines)
+
+
 class TrainingBars:
     """A rich progress bar per model, fed by the engine's TrainProgress callback."""
 

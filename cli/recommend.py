@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from cratedig.cli.commands import load_models, open_engine
-from cratedig.cli.output import check_output, emit, json_text, rendered, say, table, without_genres
+from cratedig.cli.output import LinesBar, check_output, emit, json_text, rendered, say, table, without_genres
 from cratedig.engine import api
 from cratedig.engine.chat import export
 from cratedig.engine.errors import UsageError
@@ -131,15 +131,27 @@ def _liked_lines(path: Path) -> Iterator[tuple[int, Any, list | None, str | None
             yield number, item["id"], liked, None
 
 
+#: liked-file lines answered per engine call (the progress bar moves once a batch)
+LIKED_BATCH = 2_000
+
+
+def _batched_answers(engine: api.Engine, liked_sets: list, k: int, retriever: str, ranked: bool) -> Iterator:
+    """The answers to `liked_sets` in order, a batch at a time, with a progress bar on stderr."""
+    with LinesBar(len(liked_sets)) as bar:
+        for start in range(0, len(liked_sets), LIKED_BATCH):
+            yield from engine.recommend_liked_many(liked_sets[start:start + LIKED_BATCH], k, retriever, ranked)
+            bar.advance(min(LIKED_BATCH, len(liked_sets) - start))
+
+
 def _liked_file_csv(engine: api.Engine, path: Path, retriever: str, ranked: bool, k: int) -> str:
     lines = list(_liked_lines(path))
     answerable = [line for line in lines if line[3] is None]
-    answers = iter(engine.recommend_liked_many([liked for _, _, liked, _ in answerable], k, retriever, ranked))
+    answers = _batched_answers(engine, [liked for _, _, liked, _ in answerable], k, retriever, ranked)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["id", "rank", "artist_id", "artist_name", "score"])
     answered = skipped = 0
-    for number, ident, _, problem in lines:
+    for number, ident, liked, problem in lines:
         result = next(answers) if problem is None else None
         if isinstance(result, UsageError):
             problem = str(result)
@@ -148,8 +160,10 @@ def _liked_file_csv(engine: api.Engine, path: Path, retriever: str, ranked: bool
             if skipped <= MAX_REPORTED:
                 say(f"{path}, line {number}: {problem}; skipped")
             continue
-        for hit in result.liked:
-            say(f"line {number}: liked {hit.name} (artist {hit.artist_id})")
+        typed = {str(name).casefold() for name in liked}
+        for hit in result.liked:  # a name matched as typed goes without saying; any other match is named
+            if hit.name.casefold() not in typed and str(hit.artist_id) not in typed:
+                say(f"line {number}: liked {hit.name} (artist {hit.artist_id})")
         for name in result.unknown:
             say(f"line {number}: no artist matches {name!r}; ignored")
         for s in result.suggestions:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from cratedig.engine.data.simulation import GENRES, MOODS, SyntheticSpec, artist_names, simulate_plays
 from cratedig.engine.data.synthetic360k import generate_lastfm360k
-from cratedig.engine.errors import UsageError
+from cratedig.engine.errors import SettingError, UsageError
 
 __all__ = ["SyntheticSpec", "generate", "generate_into_new", "write_synthetic", "ensure_demo_data", "GENRES"]
 
@@ -72,7 +72,31 @@ def generate(dest: Path | str, spec: SyntheticSpec = SyntheticSpec()) -> Path:
 
 
 #: synth's bounds: below these the data is too small to load and train on, above them too big for one machine
-LIMITS = {"listeners": (2, 2_000_000), "artists": (10, 1_000_000), "genres": (1, len(GENRES)), "seed": (0, 2**32 - 1)}
+#: measured peak memory of `generate` (cratedig synth, 100,000 and 400,000 listeners): about 180
+#: bytes a play on top of a few hundred MB
+BYTES_PER_PLAY, BASE_BYTES = 200, 400 << 20
+LIMITS = {"listeners": (2, 1_000_000), "artists": (10, 1_000_000), "genres": (1, len(GENRES)), "seed": (0, 2**32 - 1)}
+
+
+def check_memory(spec: SyntheticSpec) -> None:
+    """UsageError, before anything is written, when generating `spec` would need more memory than
+    this machine has available (estimated from its plays)."""
+    need = BASE_BYTES + BYTES_PER_PLAY * spec.listeners * spec.mean_artists_per_listener
+    available = _available_memory()
+    if available is not None and need > 0.8 * available:
+        raise UsageError(f"{spec.listeners:,} listeners need about {need / 2**30:.1f} GB of memory to generate; "
+                         f"this machine has {available / 2**30:.1f} GB available: ask for fewer listeners")
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available now (Linux: MemAvailable), or None where it cannot be told."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def write_synthetic(dest: str | Path, listeners: int, artists: int, genres: int, seed: int,
@@ -83,12 +107,14 @@ def write_synthetic(dest: str | Path, listeners: int, artists: int, genres: int,
     for name, value in (("listeners", listeners), ("artists", artists), ("genres", genres), ("seed", seed)):
         low, high = LIMITS[name]
         if not low <= value <= high:
-            raise UsageError(f"--{name} must be between {low:,} and {high:,}, got {value:,}")
+            raise SettingError(name, "{setting} must be between {low:,} and {high:,}, got {value:,}", low=low, high=high,
+                               value=value)
+    spec = SyntheticSpec(listeners=listeners, artists=artists, genres=genres, seed=seed)
+    check_memory(spec)
     dest = Path(dest)
     try:
         if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
             raise UsageError(f"{dest} already exists and is not an empty folder; choose a new one")
-        spec = SyntheticSpec(listeners=listeners, artists=artists, genres=genres, seed=seed)
         return generate_into_new(dest, spec, kind)
     except OSError as exc:
         raise UsageError(f"cannot write the synthetic dataset to {dest}: {exc.strerror or exc}") from None

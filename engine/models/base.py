@@ -145,11 +145,17 @@ class FactorModel(EmbeddingRetriever):
     def fold_in(self, artists: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """The listener vector for someone who played `artists` with these (normalised) weights."""
 
+    def fold_in_many(self, history: sp.csr_matrix) -> np.ndarray:
+        """`fold_in` for every row of `history` (rows: simulated listeners; values: weights), one
+        (rows, dim) array. Models override it with one batched computation; this is the reference."""
+        return np.stack([self.fold_in(row.indices, row.data) for row in history]) if history.shape[0] \
+            else np.zeros((0, self.artists.shape[1]), np.float32)
+
     def listener_vectors(self, query: Query) -> np.ndarray:
         known = query.listeners >= 0
         out = np.empty((len(query), self.artists.shape[1]), np.float32)
         out[known] = self.users[query.listeners[known]]
-        for i in np.flatnonzero(~known):
-            row = query.history[i]
-            out[i] = self.fold_in(row.indices, row.data)
+        unknown = np.flatnonzero(~known)
+        if len(unknown):
+            out[unknown] = self.fold_in_many(query.history[unknown].tocsr())
         return out

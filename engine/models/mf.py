@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from cratedig.engine.models.base import FactorModel
 from cratedig.engine.models.keras.inputs import positive_pairs
+
+
+#: fold-in: rows solved together, and the longest row padded into a batch (longer ones are solved alone)
+FOLD_IN_CHUNK = 512
+FOLD_IN_PADDED = 256
 
 
 class MatrixFactorizationModel(FactorModel):
@@ -57,6 +63,27 @@ class MatrixFactorizationModel(FactorModel):
         `artists` (the objective is on binary plays, so `weights` do not enter)."""
         v = self.artists[artists].astype(np.float64)
         return np.linalg.solve(v.T @ v + self.fold_in_regulariser, v.sum(axis=0)).astype(np.float32)
+
+    def fold_in_many(self, history: sp.csr_matrix) -> np.ndarray:
+        """`fold_in` for every row at once: each row's Gram matrix from its artists (padded to the
+        chunk's longest row), then one batched solve. Rows longer than FOLD_IN_PADDED artists (a
+        whole imported history) are solved one by one."""
+        dim = self.artists.shape[1]
+        out = np.zeros((history.shape[0], dim), np.float32)
+        lengths = np.diff(history.indptr)
+        long = lengths > FOLD_IN_PADDED
+        for i in np.flatnonzero(long):
+            out[i] = self.fold_in(history.indices[history.indptr[i]:history.indptr[i + 1]], None)
+        rows = np.flatnonzero(~long & (lengths > 0))
+        for start in range(0, len(rows), FOLD_IN_CHUNK):
+            chunk = rows[start:start + FOLD_IN_CHUNK]
+            part = history[chunk]
+            padded = np.zeros((len(chunk), int(lengths[chunk].max()), dim))
+            row_of = np.repeat(np.arange(len(chunk)), np.diff(part.indptr))
+            padded[row_of, np.arange(part.nnz) - part.indptr[row_of]] = self.artists[part.indices]
+            gram = np.einsum("bld,ble->bde", padded, padded) + self.fold_in_regulariser
+            out[chunk] = np.linalg.solve(gram, padded.sum(axis=1)[:, :, None])[:, :, 0]
+        return out
 
     def to_arrays(self):
         return {"users": self.users, "artists": self.artists, "fold_in_regulariser": self.fold_in_regulariser}

@@ -112,8 +112,15 @@ class Catalog:
                            urls=self.dataset.artist_urls)
 
     def url(self, index: int) -> str:
-        """The artist's page on Last.fm."""
-        return "https://www.last.fm/music/" + quote_plus(self.name(index))
+        """The artist's page on Last.fm (quoted once per artist, when first asked for)."""
+        found = self._urls.get(index)
+        if found is None:
+            found = self._urls[index] = "https://www.last.fm/music/" + quote_plus(self.name(index))
+        return found
+
+    @cached_property
+    def _urls(self) -> dict[int, str]:
+        return {}
 
     def artist_tags(self, index: int, top: int = 8) -> list[str]:
         return [str(self.dataset.tag_names[t]) for t in self.tags.of(index)[:top]]

@@ -86,7 +86,9 @@ def test_a_data_dir_changing_mid_run_writes_nothing(run, small_data_dir, tmp_pat
 
 def test_liked_file_answers_good_lines_and_reports_bad_ones_by_number(run, small_engine, small_data_dir, tmp_path):
     names = small_engine.dataset.artist_names
-    lines = [json.dumps({"id": "a", "liked": [str(names[0]), str(names[1])]}),
+    long = next(str(n) for n in names[2:] if len(str(n)) >= 10)
+    typo = long[:-3] + long[-2] + long[-3] + long[-1]  # two letters swapped: one edit
+    lines = [json.dumps({"id": "a", "liked": [typo, str(names[1])]}),
              "{not json",
              json.dumps({"id": "b", "liked": []}),
              json.dumps({"id": "c", "liked": [int(small_engine.dataset.artist_ids[5])]}),
@@ -101,7 +103,31 @@ def test_liked_file_answers_good_lines_and_reports_bad_ones_by_number(run, small
     assert list(rows[0]) == ["id", "rank", "artist_id", "artist_name", "score"]
     assert [r["id"] for r in rows] == ["a"] * 4 + ["c"] * 4
     assert "line 2: not valid JSON" in err and "line 3:" in err and "line 5:" in err
-    assert f"liked {names[0]}" in err  # the match used is reported
+    assert f"line 1: liked {long}" in err  # a match not as typed is named
+    assert f"liked {names[1]}" not in err  # one as typed goes without saying (100,000 lines: no flood)
+
+
+def test_a_liked_file_answered_in_batches_gives_the_same_rows(run, small_engine, small_data_dir, tmp_path,
+                                                               monkeypatch):
+    from cratedig.cli import recommend
+
+    names = [str(n) for n in small_engine.dataset.artist_names[:40]]
+    lines = [json.dumps({"id": f"l{i}", "liked": names[i:i + 3]}) if i % 7 else "{bad" for i in range(30)]
+    source = tmp_path / "liked.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    outputs = []
+    for batch in (10_000, 4):  # one call; then a batch of 4 lines at a time
+        monkeypatch.setattr(recommend, "LIKED_BATCH", batch)
+        out = tmp_path / f"out{batch}.csv"
+        code, _, err = run("recommend", "--data", str(small_data_dir), "--liked-file", str(source), "--model", "mf",
+                           "--k", "3", "--format", "csv", "--output", str(out))
+        assert code == 0, err
+        outputs.append(list(csv.DictReader(out.open())))
+    whole, batched = outputs
+    assert len(whole) == len(batched) == 3 * 25  # every seventh line is bad
+    for a, b in zip(whole, batched):  # the same answers (scores to float rounding: BLAS sums by batch)
+        assert (a["id"], a["rank"], a["artist_id"]) == (b["id"], b["rank"], b["artist_id"])
+        assert float(a["score"]) == pytest.approx(float(b["score"]), rel=1e-3, abs=1e-6)
 
 
 def test_search_json_lists_one_entry_per_query_in_order(run, small_engine, small_data_dir):

@@ -15,7 +15,8 @@ FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
 
 
 def _shown_strings(tree: ast.AST):
-    """String constants that are not docstrings."""
+    """String constants that are not docstrings, and f-strings with "x" for each placeholder (so
+    that f"--{name}" is seen as a flag too)."""
     docstrings = {id(node.body[0].value) for node in ast.walk(tree)
                   if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
                   and node.body and isinstance(node.body[0], ast.Expr)
@@ -23,6 +24,9 @@ def _shown_strings(tree: ast.AST):
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             yield node
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "x" for v in node.values)
+            yield ast.Constant(value=text, lineno=node.lineno)
 
 
 def test_no_engine_string_names_a_command_line_flag():

@@ -103,6 +103,19 @@ def test_synth_into_an_unwritable_place_is_a_one_line_error(cli, tmp_path):
     assert_one_line_error(code, err, "cannot write the synthetic dataset")
 
 
+def test_synth_refuses_what_the_machine_cannot_hold_before_writing_anything(cli, tmp_path, monkeypatch):
+    from cratedig.engine.data import synthetic
+
+    monkeypatch.setattr(synthetic, "_available_memory", lambda: 4 << 30)  # a 4 GB machine
+    code, _, err = cli("synth", tmp_path / "big", "--listeners", "1000000", "--artists", "1000")
+    assert_one_line_error(code, err, "need about", "GB available")
+    assert not (tmp_path / "big").exists() and not list(tmp_path.iterdir())
+    code, _, err = cli("synth", tmp_path / "huge", "--listeners", "2000000")
+    assert_one_line_error(code, err, "--listeners must be between 2 and 1,000,000")
+    estimate = synthetic.BASE_BYTES + synthetic.BYTES_PER_PLAY * 1_000_000 * 30
+    assert 5 << 30 < estimate < 8 << 30  # measured: about 180 bytes a play (docs in the module)
+
+
 @pytest.mark.parametrize("query", ["[/]", "[bold]x", "\x1b[2J", "[link=http://x]y[/link]"])
 def test_search_and_neighbours_show_markup_like_queries_as_typed(cli, small_engine, small_data_dir, query):
     code, out, err = cli("search", "--data", small_data_dir, query)

@@ -287,3 +287,29 @@ def test_the_ranker_compiles_its_step_with_xla_exactly_when_it_pools_from_a_padd
 
     model = trained["ranking"].keras_model
     assert model.jit_compile == isinstance(model.history_pool, PaddedHistoryPooling)
+
+
+@pytest.mark.parametrize("name", ["mf", "retrieval", "context"])
+def test_batched_fold_in_is_the_one_by_one_fold_in(trained, small, name, monkeypatch):
+    """Simulated listeners are folded in as one batch (no per-listener Python loop); the batch gives
+    what folding each in alone gives, long rows and chunk edges included."""
+    import scipy.sparse as sp
+
+    from cratedig.engine.models import mf as mf_module
+    from cratedig.engine.models import retrieval as retrieval_module
+    from cratedig.engine.models.base import FactorModel
+
+    model = trained[name]
+    rng = np.random.default_rng(5)
+    lengths = [1, 2, 5, 9, 30, small.n_artists // 2] + list(rng.integers(1, 40, 40))
+    rows = [np.sort(rng.choice(small.n_artists, n, replace=False)) for n in lengths]
+    history = sp.csr_matrix((np.concatenate([rng.random(len(r)) + 0.1 for r in rows]).astype(np.float32),
+                             (np.repeat(np.arange(len(rows)), lengths), np.concatenate(rows))),
+                            shape=(len(rows), small.n_artists))
+    monkeypatch.setattr(mf_module, "FOLD_IN_CHUNK", 7)  # several chunks, a ragged last one
+    monkeypatch.setattr(mf_module, "FOLD_IN_PADDED", 100)  # the half-catalogue row alone
+    monkeypatch.setattr(retrieval_module, "FOLD_IN_CELLS", 11 * small.n_artists)
+    batched = model.fold_in_many(history)
+    one_by_one = FactorModel.fold_in_many(model, history)
+    assert batched.shape == (len(rows), model.artists.shape[1])
+    np.testing.assert_allclose(batched, one_by_one, rtol=1e-4, atol=1e-5)
