@@ -61,7 +61,8 @@ def claim_session(wait: float = 0.0) -> filelock.BaseFileLock | None:
     folder = state_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        lock = filelock.FileLock(folder / f"{SESSION_FILE}.lock")
+        # not thread-local: the app takes it in a worker thread and lets go of it on the main one
+        lock = filelock.FileLock(folder / f"{SESSION_FILE}.lock", thread_local=False)
         lock.acquire(timeout=wait)
     except filelock.Timeout:
         return None

@@ -124,6 +124,29 @@ def test_one_writer_holds_the_saved_conversation(cli, small_data_dir, monkeypatc
     assert claim_session() is not None
 
 
+def test_a_claim_taken_on_one_thread_is_let_go_on_another():
+    import threading
+
+    held = []
+    worker = threading.Thread(target=lambda: held.append(claim_session()))
+    worker.start()
+    worker.join()
+    assert held[0] is not None and claim_session() is None
+    held[0].release()  # the app takes it in a worker and lets go on its main thread
+    assert claim_session() is not None
+
+
+async def test_a_closed_app_window_frees_the_saved_conversation(small_engine):
+    from cratedig.tui.app import CratedigApp
+    from tests.tui.test_app_flows import say
+
+    app = CratedigApp(engine=small_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, f"I like {small_engine.dataset.artist_names[0]}")
+        assert claim_session() is None  # held while the window is open
+    assert claim_session() is not None
+
+
 async def test_a_second_app_window_says_its_conversation_will_not_be_saved(small_engine):
     from cratedig.tui.app import CratedigApp
     from tests.tui.test_app_flows import say, wait_until
