@@ -58,6 +58,7 @@ class ChatScreen(Screen):
         #: and then this window's conversation is not saved (the first window's is)
         self.session_claim = None
         self.claim_refused = False
+        self.claiming = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,17 +98,19 @@ class ChatScreen(Screen):
         from cratedig.engine.chat.session import claim_session
         from cratedig.engine.errors import CratedigError
 
-        if self.session_claim is None:
-            try:
-                self.session_claim = claim_session()
-            except CratedigError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="warning")
-                return False
-            if self.session_claim is None and not self.claim_refused:
-                self.claim_refused = True  # said once; a later save tries again (the other may have closed)
-                self.app.call_from_thread(self.notify, "Another cratedig window has the saved conversation: this "
-                                          "window's conversation will not be saved.", severity="warning", timeout=10)
-        return self.session_claim is not None
+        with self.claiming:  # the restore and a save may both ask at once: one claim per window
+            if self.session_claim is None:
+                try:
+                    self.session_claim = claim_session()
+                except CratedigError as exc:
+                    self.app.call_from_thread(self.notify, str(exc), severity="warning")
+                    return False
+                if self.session_claim is None and not self.claim_refused:
+                    self.claim_refused = True  # said once; a later save tries again (the other may have closed)
+                    self.app.call_from_thread(self.notify, "Another cratedig window has the saved conversation: "
+                                              "this window's conversation will not be saved.", severity="warning",
+                                              timeout=10)
+            return self.session_claim is not None
 
     def on_unmount(self) -> None:
         """The window closes: the saved conversation is free for the next window or run."""
