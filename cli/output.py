@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -62,11 +63,18 @@ def emit(text: str | Iterable[str], output: Path | None) -> None:
     """`text` (or its pieces, streamed) to stdout, or to `output` whole or not at all. Text bound
     for a terminal has its control characters made visible (a file or pipe gets the real values)."""
     if output is None and sys.stdout.isatty():
-        text = [text] if isinstance(text, str) else text
-        text = ("\n".join(printable(line) for line in piece.split("\n")) for piece in text)
+        text = (_visible(piece) for piece in ([text] if isinstance(text, str) else text))
     write_output(output, text)
     if output is not None:
         say(f"wrote {output}")
+
+
+def _visible(text: str) -> str:
+    """`text` with every control character made visible except its line ends (LF or CRLF)."""
+    return "".join(part if part in ("\n", "\r\n") else printable(part) for part in _LINE_ENDS.split(text))
+
+
+_LINE_ENDS = re.compile(r"(\r\n|\n)")
 
 
 def rendered(renderable: Any, width: int = 140) -> str:

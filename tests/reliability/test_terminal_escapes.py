@@ -69,6 +69,17 @@ def test_cli_text_json_and_csv_carry_no_raw_escape(hostile_engine, cli, tmp_path
     assert _clean(out_file.read_text(encoding="utf-8")) and "'=HYPERLINK(1)" in out_file.read_text(encoding="utf-8")
 
 
+def test_csv_to_a_terminal_shows_escapes_but_keeps_its_line_ends(hostile_engine, cli, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, err = cli("--data", hostile_engine.data_dir, "recommend", "--all-listeners", "--k", "40",
+                         "--format", "csv")
+    assert code == 0, err
+    assert _clean(out) and "\\r" not in out and out.count("\r\n") == out.count("\n") > 30
+    assert "\\x1b" in out  # the hostile names, shown as escapes
+
+
 def test_saved_exports_carry_no_raw_escape(hostile_engine, tmp_path):
     from cratedig.engine.chat.conversation import Conversation
 
