@@ -120,15 +120,31 @@ def _liked_lines(path: Path) -> Iterator[tuple[int, Any, list | None, str | None
             except json.JSONDecodeError as exc:
                 yield number, None, None, f"not valid JSON ({exc.msg})"
                 continue
+            except (ValueError, RecursionError) as exc:  # a number of 4,300+ digits; nesting too deep
+                yield number, None, None, ("not valid JSON (nested too deeply)" if isinstance(exc, RecursionError)
+                                           else "not valid JSON (a number too long)")
+                continue
             if not isinstance(item, dict) or "liked" not in item or "id" not in item:
                 yield number, None, None, 'expected an object with "id" and "liked"'
                 continue
-            liked = item["liked"]
-            if not isinstance(liked, list) or not liked or not all(
-                    isinstance(x, (str, int)) and not isinstance(x, bool) for x in liked):
-                yield number, item["id"], None, '"liked" must be a non-empty list of names or artist ids'
+            ident, liked = item["id"], item["liked"]
+            if isinstance(ident, bool) or not isinstance(ident, (str, int)) or not _unicode(ident):
+                yield number, None, None, '"id" must be a text or a whole number'
                 continue
-            yield number, item["id"], liked, None
+            if not isinstance(liked, list) or not liked or not all(
+                    isinstance(x, (str, int)) and not isinstance(x, bool) and _unicode(x) for x in liked):
+                yield number, ident, None, '"liked" must be a non-empty list of names or artist ids'
+                continue
+            yield number, ident, liked, None
+
+
+def _unicode(value: str | int) -> bool:
+    """Whether a value from the file is writable text (JSON can spell a lone surrogate, UTF-8 cannot)."""
+    try:
+        str(value).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 #: liked-file lines answered per engine call (the progress bar moves once a batch)

@@ -1,6 +1,9 @@
 """Every numeric CLI argument is range-checked and every bad path named: exit 2, one line."""
 from __future__ import annotations
 
+import csv
+import json
+
 import pytest
 
 from tests.reliability.conftest import assert_one_line_error
@@ -101,6 +104,26 @@ def test_synth_into_an_unwritable_place_is_a_one_line_error(cli, tmp_path):
     (tmp_path / "blocker").write_text("a file where a folder should be")
     code, _, err = cli("synth", tmp_path / "blocker" / "data", "--listeners", "20", "--artists", "50")
     assert_one_line_error(code, err, "cannot write the synthetic dataset")
+
+
+def test_hostile_liked_file_lines_are_skipped_by_number(cli, small_engine, small_data_dir, tmp_path):
+    name = str(small_engine.dataset.artist_names[0])
+    lines = ['{"id": "deep", "liked": ' + "[" * 20_000 + "]" * 20_000 + "}",
+             '{"id": "big", "liked": [' + "9" * 5_000 + "]}",
+             '{"id": "\\ud800", "liked": ["x"]}',
+             '{"id": "n", "liked": ["\\udc80"]}',
+             '{"id": {"a": 1}, "liked": ["x"]}',
+             json.dumps({"id": "good", "liked": [name]})]
+    source = tmp_path / "liked.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.csv"
+    code, _, err = cli("recommend", "--data", small_data_dir, "--liked-file", source, "--model", "mf", "--k", "3",
+                       "--format", "csv", "--output", out)
+    assert code == 0 and "Traceback" not in err, err
+    assert "line 1: not valid JSON (nested too deeply); skipped" in err
+    assert "line 2: not valid JSON (a number too long); skipped" in err
+    assert 'line 3: "id" must be a text' in err and 'line 4: "liked" must be' in err and 'line 5: "id" must' in err
+    assert [r["id"] for r in csv.DictReader(out.open())] == ["good"] * 3
 
 
 def test_synth_refuses_what_the_machine_cannot_hold_before_writing_anything(cli, tmp_path, monkeypatch):
