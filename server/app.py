@@ -11,7 +11,6 @@ same mix). Repeated requests are answered from the response cache (server.cache)
 NumPy work; `--workers N` runs N processes for more computed answers at once."""
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -21,7 +20,7 @@ from fastapi.responses import Response
 
 from cratedig.engine import api
 from cratedig.engine.chat import export
-from cratedig.engine.errors import UsageError
+from cratedig.engine.errors import UsageError, json_for_terminals
 from cratedig.server.cache import ResponseCache
 from cratedig.server.errors import install_error_handlers
 from cratedig.server.security import BearerToken
@@ -36,13 +35,9 @@ K = Annotated[int, Query(ge=1, le=MAX_K, description=f"how many (1-{MAX_K})")]
 ListParam = Annotated[str | None, Query(max_length=MAX_LIST, description="comma-separated")]
 
 
-#: UTF-8 of the characters JSON may carry raw but a terminal acts on or reorders (C1 controls, bidi
-#: controls, zero-width characters, line separators): written as \u escapes, the values unchanged
-_UNSAFE = re.compile(rb"\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf")
-
-
 def json_response(payload: Any, status: int = 200) -> Response:
-    body = _UNSAFE.sub(lambda m: b"\\u%04x" % ord(m.group().decode()), orjson.dumps(payload))
+    """`payload` as JSON whose text a terminal cannot act on (engine.errors.json_for_terminals)."""
+    body = json_for_terminals(orjson.dumps(payload).decode("utf-8")).encode("utf-8")
     return Response(body, status_code=status, media_type="application/json")
 
 

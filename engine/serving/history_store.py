@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +15,7 @@ import numpy as np
 
 from cratedig.engine.data.listens import ListeningHistory
 from cratedig.engine.errors import NotFoundError, UsageError
-from cratedig.engine.files import atomic_write_bytes, remove_stale_temporaries
+from cratedig.engine.files import atomic_write_bytes, read_regular_file, remove_stale_temporaries
 from cratedig.engine.paths import state_dir
 
 FOLDER = "histories"
@@ -104,12 +102,7 @@ def load(name: str) -> tuple[ListeningHistory, StoredMatches]:
     """A saved history and its matches; UsageError when there is none or it cannot be read."""
     path = history_path(name)
     try:
-        status = os.stat(path, follow_symlinks=False)
-        if not stat.S_ISREG(status.st_mode):
-            raise UsageError(f"saved history {name!r} ({path}) is not a regular file")
-        if status.st_size > MAX_FILE_BYTES:
-            raise UsageError(f"saved history {name!r} is larger than {MAX_FILE_BYTES >> 20} MB")
-        with np.load(path, allow_pickle=False) as stored:
+        with np.load(io.BytesIO(read_regular_file(path, MAX_FILE_BYTES)), allow_pickle=False) as stored:
             a = {key: stored[key] for key in stored.files}
         meta = json.loads(a["meta"].tobytes().decode("utf-8", "surrogatepass"))
         if meta.get("format") != FORMAT:

@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 
-from cratedig.engine.errors import printable
 from cratedig.tui.messages import RowAction
 from cratedig.tui.text import plain
 from cratedig.tui.widgets.prompt import PromptInput
@@ -271,8 +270,7 @@ class ChatScreen(Screen):
             case EvaluationReply(report=report):
                 result = EvaluationTable(report)
             case CopyReply(clipboard=text):
-                # what a name holds must not act in the shell it is pasted into (ESC[201~ ends a paste)
-                self.app.copy_to_clipboard("\n".join(printable(line) for line in text.split("\n")))
+                self.app.copy_to_clipboard(text)  # made visible by the engine (export.as_text)
         self.add_reply(reply.text, reply.kind, result)
         state = self.conversation.state
         self.set_status(f"{state.who} · retriever {state.retriever}")
