@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import parser, write_result
+from bench.common import parser, share_of_exact, timed, write_result
 
 CANDIDATES = 100
 
@@ -48,19 +48,6 @@ def _exact(users, artists, history, rows, k):
     return np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1), axis=1)
 
 
-def _recall(found, exact, k) -> float:
-    return round(float(np.mean([len(np.intersect1d(f[:k], e[:k])) / k for f, e in zip(found, exact)])), 4)
-
-
-def _latency(search, rows, requests: int) -> dict:
-    samples = []
-    for row in rows[:requests]:
-        start = time.perf_counter()
-        search(row)
-        samples.append((time.perf_counter() - start) * 1000)
-    return {"p50_ms": round(float(np.percentile(samples, 50)), 2), "p95_ms": round(float(np.percentile(samples, 95)), 2)}
-
-
 def measure(root: Path, factor: int, requests: int) -> dict:
     from bench.ivf_numpy import InvertedLists
     from cratedig.engine.models.ann import ArtistIndex
@@ -79,8 +66,10 @@ def measure(root: Path, factor: int, requests: int) -> dict:
     numpy_index = InvertedLists.build(artists)
     numpy_build = time.perf_counter() - start
 
-    def one(index):
-        return lambda row: index.search(users[row:row + 1], CANDIDATES, history[row:row + 1])
+    def one_request_each(search):
+        """p50/p95 of `search(row)` over the held-out rows, one row a call (bench.common.timed)."""
+        rows = iter(held)
+        return timed(lambda: search(next(rows)), requests)
 
     figures = {"listeners": int(dataset.n_listeners), "artists": int(dataset.n_artists), "mf_load_or_train_s": train_s,
                "lists": faiss_index.n_lists}
@@ -88,10 +77,12 @@ def measure(root: Path, factor: int, requests: int) -> dict:
                                        ("faiss_ivf", faiss_index, faiss_build, faiss_index.nprobe)):
         found = index.search(users[held], CANDIDATES, history[held])[0]
         figures[name] = {"build_s": round(build, 2), "nprobe": int(probes),
-                         "recall@10": _recall(found, exact, 10), "recall@100": _recall(found, exact, CANDIDATES),
-                         **_latency(one(index), held, requests)}
+                         "recall@10": share_of_exact(found[:, :10], exact[:, :10]),
+                         "recall@100": share_of_exact(found, exact),
+                         **one_request_each(lambda row: index.search(users[row:row + 1], CANDIDATES,
+                                                                     history[row:row + 1]))}
     figures["faiss_ivf"]["calibration_recall"] = {str(p): round(r, 4) for p, r in faiss_index.recall.items()}
-    figures["exact"] = _latency(lambda row: _exact(users, artists, history, np.array([row]), CANDIDATES), held, requests)
+    figures["exact"] = one_request_each(lambda row: _exact(users, artists, history, np.array([row]), CANDIDATES))
     return figures
 
 
