@@ -116,37 +116,55 @@ def alive(pid: int) -> bool:
     return True
 
 
-def output_target(name: str) -> Path | None:
-    """Where an output named NAME is written: None for "-" (stdout); else the path, symlinks followed.
-    Raises UsageError, before any work, when it cannot be written: a directory, a missing or
-    unwritable folder, a read-only file, a socket."""
-    if name == "-":
+#: device paths an output may name, written in place: the standard streams and the bit bucket
+#: ("/dev/stdout" is stdout itself, so text bound for a terminal is made safe as with "-")
+STANDARD_DEVICES = ("/dev/stdout", "/dev/stderr", "/dev/null")
+
+
+def output_target(name: str, own_folders: Iterable[Path] = ()) -> Path | None:
+    """Where an output named NAME is written: None for "-" and "/dev/stdout" (stdout), the path
+    otherwise. Raises SettingError, before any work, when it cannot or must not be written: a
+    directory, a missing or unwritable folder, a read-only file, a symbolic link (never written
+    through, dangling or not), a FIFO, socket or device other than STANDARD_DEVICES, or a path inside
+    one of `own_folders` (cratedig's state and model cache: the facade names them)."""
+    if name in ("-", "/dev/stdout"):
         return None
     path = Path(name)
+    if name in STANDARD_DEVICES:
+        return path
     try:
-        target = path.resolve() if path.is_symlink() else path
-        if target.exists():
-            kind = target.stat().st_mode
+        if path.is_symlink():
+            raise SettingError("output", "{setting} {path} is a symbolic link: outputs are never written through "
+                               "links; name the file itself", path=name)
+        if path.exists():
+            kind = path.stat().st_mode
             if stat.S_ISDIR(kind):
                 raise SettingError("output", "{setting} {path} is a directory", path=name)
-            if stat.S_ISSOCK(kind):
-                raise SettingError("output", "{setting} {path} is a socket", path=name)
-            if stat.S_ISREG(kind) and not (kind & 0o222 and os.access(target, os.W_OK)):
+            if not stat.S_ISREG(kind):
+                raise SettingError("output", "{setting} {path} is not a regular file (a FIFO, socket or device); "
+                                   "write to - and pipe it instead", path=name)
+            if not (kind & 0o222 and os.access(path, os.W_OK)):
                 raise SettingError("output", "{setting} {path} is read-only", path=name)
-            return target
-        parent = target.parent if str(target.parent) else Path(".")
+        for folder in own_folders:
+            if path.resolve().is_relative_to(folder.resolve()):
+                raise SettingError("output", "{setting} {path} is inside cratedig's own folder {folder}",
+                                   path=name, folder=folder)
+        if path.exists():
+            return path
+        parent = path.parent if str(path.parent) else Path(".")
         if not parent.is_dir():
             raise SettingError("output", "{setting} {path}: directory {parent} does not exist", path=name, parent=parent)
         if not os.access(parent, os.W_OK):
             raise SettingError("output", "{setting} {path}: directory {parent} is not writable", path=name, parent=parent)
     except OSError as exc:
         raise SettingError("output", "{setting} {path}: {reason}", path=name, reason=exc.strerror or exc) from None
-    return target
+    return path
 
 
 def write_output(target: Path | None, text: str | Iterable[str]) -> None:
-    """`text` (a string, or pieces of one written as they come) to stdout (None), into a FIFO or
-    device as it is, or into a regular file whole or not at all, keeping that file's mode. Pieces
+    """`text` (a string, or pieces of one written as they come) to stdout (None), into one of
+    STANDARD_DEVICES as it is, or into a regular file whole or not at all, keeping that file's mode
+    (the new file replaces the name: a link put there since `output_target` is replaced, not followed). Pieces
     stream: what is held in memory is one piece, however long the output."""
     pieces = [text] if isinstance(text, str) else text
     if target is None:
@@ -163,8 +181,8 @@ def write_output(target: Path | None, text: str | Iterable[str]) -> None:
             handle.write(piece.encode("utf-8"))
 
     try:
-        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
-            with open(target, "wb") as handle:  # a FIFO or a device: there is nothing to replace
+        if str(target) in STANDARD_DEVICES:
+            with open(target, "wb") as handle:  # a device: there is nothing to replace
                 write_all(handle)
             return
         remove_stale_temporaries(target.parent)

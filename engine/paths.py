@@ -64,3 +64,9 @@ def state_dir() -> Path:
     """Where the app keeps the last session and settings: $CRATEDIG_STATE, else the user state dir."""
     return _first_given((os.environ.get("CRATEDIG_STATE"), "CRATEDIG_STATE")) \
         or Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def own_folders() -> tuple[Path, Path]:
+    """The folders only cratedig writes (its state, saved histories included, and its model cache):
+    no output or save may land inside them."""
+    return state_dir(), cache_dir()

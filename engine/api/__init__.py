@@ -14,7 +14,8 @@ from cratedig.engine.data.synthetic import write_synthetic
 from cratedig.engine.evaluation.report import COLUMNS as EVALUATION_COLUMNS
 from cratedig.engine.evaluation.report import EvaluationReport
 from cratedig.engine.evaluation.seeds import SeedsReport
-from cratedig.engine.files import output_target, spreadsheet_safe, write_output
+from cratedig.engine.api.outputs import output_target
+from cratedig.engine.files import spreadsheet_safe, write_output
 from cratedig.engine.models.pipeline import MAX_K, check_k
 from cratedig.engine.models.registry import DEFAULT_RETRIEVER, RETRIEVERS, check_model, parse_model_names
 from cratedig.engine.paths import default_data_dir

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from cratedig.engine.api import Recommendations
 from cratedig.engine.errors import UsageError, json_for_terminals, printable
 from cratedig.engine.files import spreadsheet_safe
-from cratedig.engine.paths import state_dir
+from cratedig.engine.paths import own_folders
 
 FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".xspf": "xspf"}
 #: a name ending in this is Lidarr's Custom List JSON, not our JSON
@@ -45,8 +45,8 @@ def save_target(path: str | None) -> Path:
         raise UsageError(f"{target} is a link: saves never write through links; choose another name")
     if target.exists() and not target.is_file():
         raise UsageError(f"{target} exists and is not a regular file; choose another name")
-    if target.absolute().is_relative_to(state_dir().absolute()):
-        raise UsageError(f"{target} is inside cratedig's own state folder; choose another name")
+    if any(target.resolve().is_relative_to(folder.resolve()) for folder in own_folders()):
+        raise UsageError(f"{target} is inside cratedig's own state or cache folder; choose another name")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -215,7 +215,7 @@ def test_saves_never_write_through_links_into_fifos_or_into_our_state(chat, smal
         assert isinstance(reply, ErrorReply) and problem in reply.text, target
     state = Path(os.environ["CRATEDIG_STATE"])
     reply = chat.handle(f"save as {state}/session.json")
-    assert isinstance(reply, ErrorReply) and "state folder" in reply.text
+    assert isinstance(reply, ErrorReply) and "own state or cache folder" in reply.text
     assert (tmp_path / "real.csv").read_text() == "mine" and not (tmp_path / "nowhere.csv").exists()
 
 
