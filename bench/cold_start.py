@@ -1,11 +1,12 @@
 """Cold-start quality: give a held-out listener's 5 most-played artists, ask for 10; Recall@10 of
 their other artists for each retriever (then ranked) against item-kNN on the same protocol.
-Models are trained on the other listeners only. Run: python bench/cold_start.py [--data DIR]"""
+Models are trained on the other listeners only (one seed: the listeners held out are drawn with seed 7).
+Run: python -m bench.cold_start [--data DIR]"""
 import json
 
 import numpy as np
 
-from bench.common import data_dir, machine, parser
+from bench.common import data_dir, parser, write_result
 
 
 def main() -> None:
@@ -36,11 +37,13 @@ def main() -> None:
         recs = recommend(models[retriever], query, 10, ranker=ranker).artists
         return float(np.mean([len(set(r.tolist()) & truth) / min(10, len(truth)) for r, truth in zip(recs, rest)]))
 
-    result = {"bench": "cold_start", "listeners": len(held), "machine": machine(),
-              "recall@10": {"itemknn": recall("itemknn"),
-                            **{name: recall(name) for name in RETRIEVERS},
-                            **{f"{name}+{DEFAULT_RANKER}": recall(name, models[DEFAULT_RANKER]) for name in RETRIEVERS}}}
-    print(json.dumps(result))
+    found = {"itemknn": recall("itemknn"), **{name: recall(name) for name in RETRIEVERS},
+             **{f"{name}+{DEFAULT_RANKER}": recall(name, models[DEFAULT_RANKER]) for name in RETRIEVERS}}
+    figures = {"listeners": len(held), "liked": 5, "recall@10": {name: round(value, 4) for name, value in found.items()},
+               "ratio_to_itemknn": {name: round(value / found["itemknn"], 3) for name, value in found.items()
+                                    if name != "itemknn"}}
+    write_result("cold_start", "python -m bench.cold_start", figures)
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

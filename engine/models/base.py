@@ -96,6 +96,11 @@ class Ranker(Recommender):
     def predict_weight(self, query: Query, candidates: np.ndarray) -> np.ndarray:
         """The normalised play weight each candidate would get if played, (batch, n_candidates)."""
 
+    def candidate_sources(self) -> tuple[tuple[Retriever, int], ...]:
+        """Retrievers whose best n candidates the ranker also re-orders, beside the pipeline's
+        retriever's (the union of both): none by default."""
+        return ()
+
 
 class EmbeddingRetriever(Retriever):
     """A two-tower / factorisation model: score = <listener vector, artist vector>."""

@@ -77,7 +77,7 @@ class ItemKNN(Retriever):
         self._prepare(interactions(dataset))
 
 
-def _pick(scores: np.ndarray, candidates) -> np.ndarray:
+def pick_candidates(scores: np.ndarray, candidates) -> np.ndarray:
     """Full score rows cut to `candidates` (1-D for every row, 2-D one list per row)."""
     if candidates is None:
         return scores
@@ -110,7 +110,7 @@ class Ease(Retriever):
         liked = (query.history[:, self.kept] > 0).astype(np.float32)
         scores = np.full((len(query), self.n_artists), self.LOWEST, dtype=np.float32)
         scores[:, self.kept] = np.asarray(liked @ self.weights)
-        return _pick(scores, candidates)
+        return pick_candidates(scores, candidates)
 
     def to_arrays(self):
         return {"kept": self.kept, "weights": self.weights}
@@ -141,7 +141,7 @@ class RP3Beta(Retriever):
     def score(self, query: Query, candidates=None):
         start = (query.history > 0).astype(np.float32)
         scores = np.asarray(((start @ self.to_listener) @ self.to_artist).todense(), dtype=np.float32)
-        return _pick(scores * self.penalty, candidates)
+        return pick_candidates(scores * self.penalty, candidates)
 
     def to_arrays(self):
         return {}

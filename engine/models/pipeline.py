@@ -58,7 +58,9 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
 
     `exclude` is a (batch, n_artists) matrix whose nonzeros are excluded per row, or artist
     indices excluded from every row. A retriever with an index (an embedding model on a catalogue
-    above APPROXIMATE_ABOVE artists) proposes its candidates from it, SEARCH_ROWS rows at a time."""
+    above APPROXIMATE_ABOVE artists) proposes its candidates from it, SEARCH_ROWS rows at a time.
+    A ranker with candidate sources of its own (`Ranker.candidate_sources`) re-orders the union of
+    the retriever's candidates and theirs (scored exactly), all in the retriever's order."""
     wanted = k if ranker is None else max(n_candidates, k)
     proposed = _approximate_candidates(retriever, query, wanted, exclude)
     parts = []
@@ -70,6 +72,9 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
         part = query.rows(rows)  # one sub-query: the ranker's features reuse the score rows it remembers
         candidates = (_exact_candidates(retriever, part, wanted, extra) if proposed is None
                       else (proposed[0][rows], proposed[1][rows]))
+        if ranker is not None:
+            for source, n in ranker.candidate_sources():
+                candidates = _union(retriever, part, candidates, _exact_candidates(source, part, n, extra))
         parts.append(_recommend_rows(ranker, part, k, candidates))
     if not parts:
         empty = np.zeros((0, k), dtype=np.int64)
@@ -139,6 +144,20 @@ def _exact_candidates(retriever: Retriever, query: Query, wanted: int,
     blocked = int(np.count_nonzero(scores == -np.inf, axis=1).max(initial=0))  # half isneginf's cost
     candidates = top_k(scores, max(1, min(wanted, scores.shape[1] - blocked)))
     return candidates, np.take_along_axis(scores, candidates, axis=1)
+
+
+def _union(retriever: Retriever, query: Query, ours: tuple[np.ndarray, np.ndarray],
+           theirs: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Both candidate lists per row as one, each artist once, best first by `retriever`'s scores
+    (-1 and -inf after them). A candidate either list could not fill (-inf) is left out."""
+    artists = np.concatenate([np.where(np.isneginf(scores), -1, found) for found, scores in (ours, theirs)], axis=1)
+    artists = np.sort(artists, axis=1)
+    artists[:, 1:][artists[:, 1:] == artists[:, :-1]] = -1  # a repeat: kept once
+    scores = np.where(artists >= 0, query.scores(retriever, np.maximum(artists, 0)), -np.inf)
+    order = np.argsort(-scores, axis=1, kind="stable")
+    width = max(int((artists >= 0).sum(axis=1).max(initial=0)), 1)
+    order = order[:, :width]
+    return np.take_along_axis(artists, order, axis=1), np.take_along_axis(scores, order, axis=1)
 
 
 def _recommend_rows(ranker: Ranker | None, query: Query, k: int,

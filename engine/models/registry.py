@@ -5,6 +5,7 @@ from cratedig.engine.errors import UsageError
 from cratedig.engine.models.base import Ranker, Recommender, Retriever
 from cratedig.engine.models.baselines import Ease, ItemKNN, MostPopular, RP3Beta
 from cratedig.engine.models.context import ContextModel
+from cratedig.engine.models.graph_filter import GraphFilter
 from cratedig.engine.models.mf import MatrixFactorizationModel
 from cratedig.engine.models.ranking.model import RankingModel
 from cratedig.engine.models.retrieval import TwoTowerModel
@@ -14,7 +15,7 @@ MODELS: dict[str, type[Recommender]] = {
     cls.name: cls for cls in (MatrixFactorizationModel, TwoTowerModel, RankingModel, ContextModel)
 }
 #: what every model must beat; fitted when asked for (seconds at most), never cached
-BASELINES: dict[str, type[Recommender]] = {cls.name: cls for cls in (MostPopular, ItemKNN, Ease, RP3Beta)}
+BASELINES: dict[str, type[Recommender]] = {cls.name: cls for cls in (MostPopular, ItemKNN, Ease, RP3Beta, GraphFilter)}
 RETRIEVERS = tuple(name for name, cls in MODELS.items() if issubclass(cls, Retriever))
 RANKERS = tuple(name for name, cls in MODELS.items() if issubclass(cls, Ranker))
 DEFAULT_RETRIEVER = "mf"

@@ -1,6 +1,11 @@
 """`ranking`: re-orders a retrieval stage's candidates by how likely the listener is to play each,
 and predicts the normalised play weight. Trained on a probe retriever's candidates for hidden
-artists (see engine.models.ranking.examples), so it learns what serving asks of it."""
+artists (see engine.models.ranking.examples), so it learns what serving asks of it.
+
+Two settings, chosen on validation (bench/tune.py) to widen what it suggests without losing
+Recall: `graph_candidates`, the graph filter's best n (engine.models.graph_filter) added to the
+retriever's candidates (on catalogues up to LARGE_CATALOGUE artists; its SVD is too slow above),
+and `popularity_discount` γ, the score being P(play) x (1 + listeners of the artist)^-γ."""
 from __future__ import annotations
 
 import numpy as np
@@ -17,7 +22,8 @@ from cratedig.engine.models.ranking.examples import (
                                                      sample_listeners,
                                                      used_history,
                                                      )
-from cratedig.engine.models.ranking.features import RankingFeatures
+from cratedig.engine.models.graph_filter import GraphFilter
+from cratedig.engine.models.ranking.features import LARGE_CATALOGUE, RankingFeatures
 from cratedig.engine.progress import TrainProgress
 
 
@@ -25,7 +31,7 @@ class RankingModel(Ranker):
     name = "ranking"
     defaults = dict(dim=8, hidden=(32, 16), epochs=5, batch_size=2048, learning_rate=0.003,
                     candidates=100, weight_loss=2.0, l2=0.01, probe_epochs=50, newcomer_liked=5,
-                    pseudo_splits=2, max_listeners=3_000)
+                    pseudo_splits=2, max_listeners=3_000, graph_candidates=0, popularity_discount=0.0)
     #: the retrieval model whose scores the ranker reads; a probe copy of it is trained too
     requires = ("mf",)
 
@@ -85,10 +91,25 @@ class RankingModel(Ranker):
                        **export_mlp(model.trunk, "trunk"), **export_mlp(model.play_head, "play"),
                        **export_mlp(model.weight_head, "weight")}
         self.features = RankingFeatures(retriever, dataset)
+        self.graph = None
+        if dataset.n_artists <= LARGE_CATALOGUE:
+            self.graph = GraphFilter(seed=p.get("seed", 0)).fit(dataset)
+            self.arrays["graph_vectors"] = self.graph.vectors
+
+    def candidate_sources(self):
+        n = int(self.params["graph_candidates"])
+        return ((self.graph, n),) if n > 0 and self.graph is not None else ()
 
     def score(self, query: Query, candidates: np.ndarray | None = None) -> np.ndarray:
-        """The probability that the listener plays each candidate (what re-ranking orders by)."""
-        return self.predict(query, candidates)[0]
+        """What re-ranking orders by: the probability that the listener plays each candidate, times
+        (1 + the artist's listeners)^-popularity_discount."""
+        play = self.predict(query, candidates)[0]
+        discount = float(self.params["popularity_discount"])
+        if not discount:
+            return play
+        n_artists = len(self.arrays["artists"])
+        picked = np.arange(n_artists) if candidates is None else np.maximum(np.asarray(candidates), 0)
+        return play * np.exp(-discount * self.features.log_popularity[picked])
 
     def predict_weight(self, query: Query, candidates: np.ndarray) -> np.ndarray:
         return self.predict(query, candidates)[1]
@@ -129,3 +150,7 @@ class RankingModel(Ranker):
     def load_arrays(self, arrays, dataset, upstream):
         self.arrays = dict(arrays)
         self.features = RankingFeatures(upstream[self.requires[0]], dataset)
+        self.graph = None
+        if "graph_vectors" in arrays:
+            self.graph = GraphFilter()
+            self.graph.load_arrays({"vectors": arrays["graph_vectors"]}, dataset, {})

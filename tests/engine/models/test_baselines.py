@@ -1,4 +1,5 @@
-"""The baselines, pinned on a hand-made dataset: EASE's closed form and RP3β's three-step walk."""
+"""The baselines, pinned on a hand-made dataset: EASE's closed form, RP3β's three-step walk and
+the graph filter's two low-passes."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,6 +7,7 @@ import pytest
 
 from cratedig.engine.data.loader import load_dataset
 from cratedig.engine.models.baselines import Ease, ItemKNN, MostPopular, RP3Beta
+from cratedig.engine.models.graph_filter import GraphFilter
 from cratedig.engine.models.pipeline import recommend
 from cratedig.engine.models.query import listeners_query
 from tests.handmade import write_dataset
@@ -47,7 +49,34 @@ def test_rp3beta_is_a_three_step_walk_divided_by_popularity(tiny):
     assert np.allclose(model.score(listeners_query(tiny, np.arange(tiny.n_listeners))), expected, atol=1e-6)
 
 
-@pytest.mark.parametrize("cls", [MostPopular, ItemKNN, Ease, RP3Beta])
+def test_the_graph_filter_is_gfcf_linear_plus_ideal_low_pass(tiny):
+    """s P̃ + α s D^-1/2 V Vᵀ D^1/2, with V the leading right singular vectors of R̃ = D_L^-1/2 R D^-1/2
+    (dense NumPy here); cached vectors give the same scores, the asked cells match the full rows,
+    and without the linear part only the low-pass is left."""
+    x = _binary(tiny)
+    listeners, artists = x.sum(1), x.sum(0)
+    d = np.where(artists > 0, 1 / np.sqrt(np.maximum(artists, 1)), 0.0)
+    r = (x / np.sqrt(np.maximum(listeners, 1))[:, None]) * d
+    _, _, vt = np.linalg.svd(r)
+    v = vt[:1].T  # the leading singular value is the only one without ties on this data
+    ideal = (x * d) @ v @ v.T * np.sqrt(artists)
+    expected = x @ r.T @ r + 0.5 * ideal
+    model = GraphFilter(factors=1, alpha=0.5).fit(tiny)
+    query = listeners_query(tiny, np.arange(tiny.n_listeners))
+    full = model.score(query)
+    assert np.allclose(full, expected, atol=1e-5)
+    loaded = GraphFilter(factors=1, alpha=0.5)
+    loaded.load_arrays(model.to_arrays(), tiny, {})
+    assert np.allclose(loaded.score(query), full, atol=1e-6)
+    per_row = np.array([[1, 3, 0], [0, 4, 2], [4, 1, 3], [2, 1, 0]])
+    assert np.allclose(model.score(query, per_row), np.take_along_axis(full, per_row, axis=1))
+    low_pass = GraphFilter(factors=1, alpha=0.5, linear=False)
+    low_pass.load_arrays(model.to_arrays(), tiny, {})
+    assert np.allclose(low_pass.score(query), 0.5 * ideal, atol=1e-5)
+    assert np.allclose(low_pass.score(query, per_row), np.take_along_axis(0.5 * ideal, per_row, axis=1), atol=1e-5)
+
+
+@pytest.mark.parametrize("cls", [MostPopular, ItemKNN, Ease, RP3Beta, GraphFilter])
 def test_every_baseline_recommends_only_unplayed_artists_through_the_pipeline(tiny, cls):
     found = recommend(cls().fit(tiny), listeners_query(tiny, np.arange(tiny.n_listeners)), 2).artists
     x = _binary(tiny)

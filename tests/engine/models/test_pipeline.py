@@ -40,7 +40,37 @@ def test_ranked_rows_follow_the_ranker_and_keep_retrieval_places(models, data):
     alone = recommend(models["retrieval"], query, 100)
     for row in range(10):
         places = found.retrieval_rank[row]
-        assert np.array_equal(alone.artists[row, places], found.artists[row])
+        ours = places < 100  # the ranker's own sources' candidates come after the retriever's 100
+        assert np.array_equal(alone.artists[row, places[ours]], found.artists[row][ours])
+        assert np.all(np.diff(found.retrieval_scores[row][np.argsort(places)]) <= 0)
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_a_rankers_own_candidate_source_joins_the_retrievers_candidates(models, data, monkeypatch, extra):
+    ranker = models["ranking"]
+    monkeypatch.setitem(ranker.params, "graph_candidates", extra)
+    query = listeners_query(data, np.arange(40))
+    found = recommend(models["mf"], query, 10, ranker=ranker, n_candidates=60, exclude=np.array([0, 1])).artists
+    retrieved = recommend(models["mf"], query, 60, exclude=np.array([0, 1])).artists
+    graph = recommend(ranker.graph, query, 40, exclude=np.array([0, 1])).artists
+    from_graph = 0
+    for row in range(40):
+        union = set(retrieved[row].tolist()) | (set(graph[row].tolist()) if extra else set())
+        assert set(found[row].tolist()) <= union and len(set(found[row].tolist())) == 10  # each once
+        from_graph += len(set(found[row].tolist()) - set(retrieved[row].tolist()))
+    assert (from_graph > 0) == bool(extra)
+
+
+def test_the_popularity_discount_divides_the_play_probability(models, data, monkeypatch):
+    from cratedig.engine.data.features import artist_popularity
+
+    ranker = models["ranking"]
+    query = listeners_query(data, np.arange(5))
+    candidates = np.tile(np.arange(20), (5, 1))
+    play = ranker.predict(query, candidates)[0]
+    monkeypatch.setitem(ranker.params, "popularity_discount", 0.5)
+    expected = play / np.sqrt(1 + artist_popularity(data)[candidates])
+    assert np.allclose(ranker.score(query, candidates), expected, rtol=1e-5)
 
 
 def test_without_a_ranker_the_top_k_is_the_retrievers_order(models, data):
