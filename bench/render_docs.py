@@ -79,6 +79,10 @@ def quality() -> str:
     return "\n".join(out)
 
 
+def mean_std(pair: list | None) -> str:
+    return "–" if pair is None else f"{pair[0]} ± {pair[1]}"
+
+
 def evaluation_section() -> list[str]:
     """Every model on our own hold-out split over several seeds (`cratedig eval --seeds`)."""
     result = load("evaluation_seeds")
@@ -92,11 +96,8 @@ def evaluation_section() -> list[str]:
            f"{len(f['seeds'])} seeds, mean ± std. Long tail: held-out artists outside the 1,000 most played. "
            "Coverage: distinct artists in the top 10s of all evaluated listeners.", ""]
 
-    def cell(pair) -> str:
-        return "–" if pair is None else f"{pair[0]} ± {pair[1]}"
-
     out += table(["model", "Recall@10", "NDCG@10", "long-tail Recall@10", "coverage@10"],
-                 [[r["model"], *(cell(r[m]) for m in ("recall@10", "ndcg@10", "tail_recall@10", "coverage@10"))]
+                 [[r["model"], *(mean_std(r[m]) for m in ("recall@10", "ndcg@10", "tail_recall@10", "coverage@10"))]
                   for r in f["rows"]])
     c = f["comparison"]
     out += ["", f"{c['pipeline']} against the strongest baseline ({c['baseline']}): Recall@10 × {c['recall@10 ratio']}, "
@@ -119,11 +120,8 @@ def recbole_section() -> list[str]:
            f"{len(f['seeds'])} seeds (split and initialisation), mean ± std. Published rows: "
            f"[RecBole-GNN]({f['published']['source']}), one run each.", ""]
 
-    def cell(pair: list) -> str:
-        return f"{pair[0]} ± {pair[1]}"
-
-    rows = [[r["model"], cell(r["validation recall@10"]), cell(r["validation ndcg@10"]), cell(r["test recall@10"]),
-             cell(r["test ndcg@10"])] for r in f["rows"]]
+    rows = [[r["model"], mean_std(r["validation recall@10"]), mean_std(r["validation ndcg@10"]), mean_std(r["test recall@10"]),
+             mean_std(r["test ndcg@10"])] for r in f["rows"]]
     rows += [[f"{name} (published)", "", "", v["recall@10"], v["ndcg@10"]] for name, v in f["published"]["rows"].items()]
     out += table(["model", "validation Recall@10", "validation NDCG@10", "test Recall@10", "test NDCG@10"], rows)
     c = f["comparison"]
