@@ -2,7 +2,7 @@
 split. The evaluation's training part (split seed 42) is split again per listener with the same
 rules (seed 1042): each setting is trained on the fit part and measured by Recall@10 (then
 NDCG@10) on the validation part. A grid per model, 86 settings in all (about 8 minutes on 2 cores),
-then the ranker's serving settings on the chosen ranker (SERVING_GRIDS);
+then the ranker's graph candidates (retrained, FOLLOW_UPS) and its popularity discount (SERVING_GRIDS);
 `context` takes the L2 and gravity chosen for `mf` and starts from the chosen `mf`, `ranking`
 re-ranks it.
 Prints every setting and the chosen ones as JSON; with --write, stores the chosen ones in
@@ -28,10 +28,12 @@ GRIDS = {
     "rp3beta": {"alpha": [0.5, 0.75, 1.0], "beta": [0.0, 0.25, 0.5, 0.75]},
     "gfcf": {"factors": [128, 256, 512], "alpha": [0.0, 0.1, 0.3]},
 }
-#: settings read only when serving, tried on the model chosen from its grid (no retraining): the
-#: one with the widest coverage@10 among those whose validation Recall@10 is at least the first's
-#: (the setting that changes nothing) is kept
-SERVING_GRIDS = {"ranking": {"graph_candidates": [0, 50, 100], "popularity_discount": [0.0, 0.05, 0.1, 0.15]}}
+#: settings that widen what a model suggests, tried after its grid with the values chosen there:
+#: FOLLOW_UPS are retrained with each value, SERVING_GRIDS (read only when serving) are set on the
+#: model chosen so far. Of each, the value with the widest coverage@10 among those whose validation
+#: Recall@10 is at least the first's (the value that changes nothing) is kept.
+FOLLOW_UPS = {"ranking": {"graph_candidates": [0, 50, 100]}}
+SERVING_GRIDS = {"ranking": {"popularity_discount": [0.0, 0.05, 0.1, 0.15]}}
 #: settings a model takes over from another's chosen ones before its own grid
 INHERITS = {"context": ("mf", ("l2", "gravity"))}
 
@@ -78,6 +80,11 @@ def main() -> None:
         return {key: round(metrics[key] * (validation.train.n_artists if key == "coverage@10" else 1), 4)
                 for key in ("recall@10", "ndcg@10", "coverage@10")}
 
+    def widest(tried: list[dict], grid: dict) -> dict:
+        keeping = [row for row in tried if row["recall@10"] >= tried[0]["recall@10"]]
+        best = max(keeping, key=lambda row: (row["coverage@10"], row["recall@10"]))
+        return {key: best[key] for key in grid}
+
     def serving_trials(name: str, model, grid: dict) -> dict:
         """The serving settings on `model` as trained; the chosen ones by the rule of SERVING_GRIDS."""
         tried = []
@@ -85,10 +92,8 @@ def main() -> None:
             model.params.update(dict(zip(grid, values)))
             tried.append({**dict(zip(grid, values)), **scored(model)})
             print(name, "serving", json.dumps(tried[-1]), file=sys.stderr, flush=True)
-        keeping = [row for row in tried if row["recall@10"] >= tried[0]["recall@10"]]
-        best = max(keeping, key=lambda row: (row["coverage@10"], row["recall@10"]))
         result["tried"][f"{name} serving"] = tried
-        return {key: best[key] for key in grid}
+        return widest(tried, grid)
 
     result = {"bench": "tune", "machine": machine(), "test_split_seed": TEST_SEED,
               "validation_split_seed": VALIDATION_SEED, "metric": "validation recall@10, then ndcg@10",
@@ -106,9 +111,16 @@ def main() -> None:
         best = max(tried, key=lambda row: (row["recall@10"], row["ndcg@10"]))
         chosen[name] = {key: best[key] for key in (*base, *grid)}
         result["tried"][name] = tried
+        key = json.dumps(chosen[name], sort_keys=True)
+        if name in FOLLOW_UPS and not args.only:
+            follow = FOLLOW_UPS[name]
+            tried = [trial(name, {**chosen[name], **dict(zip(follow, values))})
+                     for values in itertools.product(*follow.values())]
+            result["tried"][f"{name} follow-up"] = tried
+            chosen[name].update(widest(tried, follow))
+            key = json.dumps(chosen[name], sort_keys=True)
         if name in SERVING_GRIDS and not args.only:
-            model = trained[name, json.dumps({k: best[k] for k in (*base, *grid)}, sort_keys=True)]
-            chosen[name].update(serving_trials(name, model, SERVING_GRIDS[name]))
+            chosen[name].update(serving_trials(name, trained[name, key], SERVING_GRIDS[name]))
         if name == "mf":  # the models built on mf get the chosen one
             cls = model_class(name)
             upstream[name] = cls(**{**cls.defaults, **chosen[name]}).fit(validation.train)
@@ -116,8 +128,9 @@ def main() -> None:
     if args.write:
         payload = {key: result[key] for key in ("test_split_seed", "validation_split_seed", "metric", "chosen")}
         payload = {"chosen_by": "python -m bench.tune --write", **payload,
-                   "grids": {name: {**grid, **SERVING_GRIDS.get(name, {})} for name, grid in GRIDS.items()},
-                   "serving_grids_rule": "widest coverage@10 keeping the validation recall@10 of the first setting",
+                   "grids": {name: {**grid, **FOLLOW_UPS.get(name, {}), **SERVING_GRIDS.get(name, {})}
+                             for name, grid in GRIDS.items()},
+                   "widening_rule": "follow-ups and serving grids: the widest coverage@10 keeping the validation recall@10 of their first value",
                    "inherits": {k: [v[0], list(v[1])] for k, v in INHERITS.items()}}
         text = json.dumps(payload, indent=2) + "\n"
         atomic_write_bytes(tuned_path(), lambda file: file.write(text.encode()))

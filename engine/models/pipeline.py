@@ -89,6 +89,17 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
                        None if ranker is None else joined("ranking_scores", -np.inf))
 
 
+def candidate_union(retriever: Retriever, query: Query, n: int, sources: tuple[tuple[Retriever, int], ...],
+                    exclude: sp.csr_matrix | None = None) -> np.ndarray:
+    """What a ranker with these candidate sources is given to re-order, for training it on what it
+    will see: the retriever's best `n` per row and each source's best m, each artist once, in the
+    retriever's order (-1 after a row's last). Scored exactly, the whole query at once."""
+    found = _exact_candidates(retriever, query, n, exclude)
+    for source, m in sources:
+        found = _union(retriever, query, found, _exact_candidates(source, query, m, exclude))
+    return np.where(np.isneginf(found[1]), -1, found[0])
+
+
 def _blocked(query: Query, exclude: sp.csr_matrix | np.ndarray | None) -> sp.csr_matrix:
     """What each row may not be proposed, as one (batch, n_artists) matrix: its history and `exclude`."""
     blocked = (query.history != 0).astype(np.float32)

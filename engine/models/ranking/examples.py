@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from cratedig.engine.data.split import Split
 from cratedig.engine.models.base import Retriever
-from cratedig.engine.models.pipeline import recommend
+from cratedig.engine.models.pipeline import candidate_union, recommend
 from cratedig.engine.models.query import liked_query, listeners_query
 from cratedig.engine.models.ranking.features import FEATURE_NAMES, RankingFeatures
 
@@ -62,16 +62,18 @@ def sample_listeners(split: Split, most: int | None, seed: int) -> Split:
                    test_weight=split.test_weight[keep], test_target=split.test_target[keep])
 
 
-def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: int = 0) -> RankingExamples:
+def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: int = 0,
+                     sources: tuple[tuple[Retriever, int], ...] = ()) -> RankingExamples:
     """Examples for every listener with hidden artists: the probe's top `n_candidates` for them
     (labelled played or not) and their hidden artists (with their normalised weights); with
     `liked` > 0, also the probe's candidates for each of them as a newcomer who names only their
-    `liked` most-played visible artists."""
+    `liked` most-played visible artists. With `sources` (the ranker's own candidate sources, fitted
+    on the same visible part), their best candidates join the probe's, as when serving."""
     visible = split.train
     # Hidden artists per listener, padded to one width (padding masked out below).
     listeners, hidden, row, column = split.held_out_rows()
     query = listeners_query(visible, listeners)
-    candidates = recommend(probe, query, n_candidates).artists
+    candidates = _candidates(probe, query, n_candidates, sources)
     is_hidden = np.zeros(hidden.shape, bool)
     is_hidden[row, column] = True
     target = np.zeros(hidden.shape, np.float32)
@@ -97,7 +99,7 @@ def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: i
     }
     history = visible.history
     if liked > 0:
-        newcomers, newcomer_history = _newcomer_examples(probe, view, split, listeners, n_candidates, liked)
+        newcomers, newcomer_history = _newcomer_examples(probe, view, split, listeners, n_candidates, liked, sources)
         newcomers["listener"] += history.shape[0]
         columns = {key: np.concatenate([columns[key], newcomers[key]]) for key in columns}
         history = sp.vstack([history, newcomer_history]).tocsr()
@@ -105,8 +107,17 @@ def ranking_examples(probe: Retriever, split: Split, n_candidates: int, liked: i
     return RankingExamples({key: value[given] for key, value in columns.items()}, history)
 
 
+def _candidates(probe: Retriever, query, n: int, sources: tuple[tuple[Retriever, int], ...],
+                exclude: sp.csr_matrix | None = None) -> np.ndarray:
+    """The probe's best n per row, with the sources' joined when there are any (-1: no artist)."""
+    if not sources:
+        return recommend(probe, query, n, exclude=exclude).artists
+    return candidate_union(probe, query, n, sources, exclude)
+
+
 def _newcomer_examples(probe: Retriever, view: RankingFeatures, split: Split, listeners: np.ndarray,
-                       n_candidates: int, liked: int) -> tuple[dict[str, np.ndarray], sp.csr_matrix]:
+                       n_candidates: int, liked: int, sources: tuple[tuple[Retriever, int], ...] = ()
+                       ) -> tuple[dict[str, np.ndarray], sp.csr_matrix]:
     """Play-head rows for listeners reduced to their `liked` most-played visible artists, asked
     the way the service asks (equal weights). Their other visible artists are neither candidates
     nor labels: the probe was trained on them."""
@@ -118,7 +129,7 @@ def _newcomer_examples(probe: Retriever, view: RankingFeatures, split: Split, li
         return columns, sp.csr_matrix((0, visible.shape[1]), dtype=np.float32)
     named = [visible[r].indices[np.argsort(-visible[r].data, kind="stable")[:liked]] for r in keep]
     query = liked_query(visible.shape[1], named)
-    candidates = recommend(probe, query, n_candidates, exclude=visible[keep]).artists
+    candidates = _candidates(probe, query, n_candidates, sources, exclude=visible[keep])
     per_row = candidates.shape[1]
     features = view(query, candidates, threads=TRAINING_THREADS)
     played = np.asarray(split.held_out()[np.repeat(listeners[keep], per_row), candidates.ravel()]).ravel()

@@ -47,8 +47,11 @@ def test_ranked_rows_follow_the_ranker_and_keep_retrieval_places(models, data):
 
 @pytest.mark.parametrize("extra", [0, 40])
 def test_a_rankers_own_candidate_source_joins_the_retrievers_candidates(models, data, monkeypatch, extra):
+    from cratedig.engine.models.graph_filter import GraphFilter
+
     ranker = models["ranking"]
     monkeypatch.setitem(ranker.params, "graph_candidates", extra)
+    monkeypatch.setattr(ranker, "graph", GraphFilter(factors=16).fit(data))  # fitted only when tuned on
     query = listeners_query(data, np.arange(40))
     found = recommend(models["mf"], query, 10, ranker=ranker, n_candidates=60, exclude=np.array([0, 1])).artists
     retrieved = recommend(models["mf"], query, 60, exclude=np.array([0, 1])).artists
@@ -166,3 +169,18 @@ def test_an_embedding_model_on_a_large_catalogue_proposes_from_its_index(models,
     found = recommend(models["mf"], greedy, 10)
     assert sorted(found.artists[0, :5].tolist()) == list(range(data.n_artists - 5, data.n_artists))
     assert (found.artists[0, 5:] == -1).all()
+
+
+def test_the_candidate_union_holds_both_lists_once_in_the_retrievers_order(models, data):
+    """What the ranker is trained on when it has sources of its own: the same union serving gives it."""
+    query = listeners_query(data, np.arange(20))
+    played = query.history.toarray() > 0
+    union = pipeline.candidate_union(models["mf"], query, 30, ((models["retrieval"], 20),))
+    mf_top = recommend(models["mf"], query, 30).artists
+    other_top = recommend(models["retrieval"], query, 20).artists
+    mf_scores = query.scores(models["mf"])
+    for row in range(20):
+        got = union[row][union[row] >= 0]
+        assert len(got) == len(set(got.tolist())) and not played[row, got].any()
+        assert set(got.tolist()) == set(mf_top[row].tolist()) | set(other_top[row].tolist())
+        assert np.all(np.diff(mf_scores[row, got]) <= 0)
