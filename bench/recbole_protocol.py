@@ -67,8 +67,9 @@ def recbole_metrics(recommended: np.ndarray, relevant: sp.csr_matrix) -> tuple[n
     return hits.sum(1) / n_relevant[rows], (hits * discounts).sum(1) / idcg
 
 
-def one_seed(dataset, seed: int) -> dict[str, dict[str, np.ndarray]]:
-    """{row label: {"validation"/"test": (recall per listener, ndcg per listener)}}."""
+def one_seed(dataset, seed: int, names: list[str] | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """{row label: {"validation"/"test": (recall per listener, ndcg per listener)}} for every model
+    and baseline, or only those in `names` (and what they are built on)."""
     from cratedig.engine.data.features import interactions
     from cratedig.engine.models.pipeline import recommend
     from cratedig.engine.models.query import listeners_query
@@ -79,10 +80,11 @@ def one_seed(dataset, seed: int) -> dict[str, dict[str, np.ndarray]]:
     train = dataset.with_plays(part == 0)
     parts = {name: interactions(dataset.with_plays(part == index)).tocsr() for index, name in ((1, "validation"),
                                                                                                  (2, "test"))}
-    models = get_models(train, list(MODELS) + list(BASELINES), TrainConfig(seed=seed))
-    rows = [(name, models[name], None) for name in MODELS if name in RETRIEVERS]
-    rows += [(f"{name} (mf then ranked)", models["mf"], models[name]) for name in RANKERS]
-    rows += [(name, models[name], None) for name in BASELINES]
+    wanted = names or list(MODELS) + list(BASELINES)
+    models = get_models(train, wanted, TrainConfig(seed=seed))
+    rows = [(name, models[name], None) for name in MODELS if name in RETRIEVERS and name in wanted]
+    rows += [(f"{name} (mf then ranked)", models["mf"], models[name]) for name in RANKERS if name in wanted]
+    rows += [(name, models[name], None) for name in BASELINES if name in wanted]
     result: dict[str, dict] = {label: {} for label, _, _ in rows}
     for phase, relevant in parts.items():
         listeners = np.flatnonzero(np.diff(relevant.indptr) > 0)

@@ -22,7 +22,7 @@ def test_eval_at_a_twentieth_of_lastfm_360k(tmp_path, capsys):
     assert report["dataset"] == "lastfm-360k"
     assert report["context_used"] == "artist name words; listener country, age band, gender"
     recall = {row["model"].split(" ")[0]: row["recall@10"] for row in report["rows"]}
-    assert set(recall) == {"mf", "retrieval", "ranking", "context", "mostpop", "itemknn", "ease", "rp3beta"}
+    assert set(recall) == {"mf", "retrieval", "ranking", "context", "mostpop", "itemknn", "ease", "rp3beta", "gfcf"}
     for model in ("mf", "retrieval", "ranking", "context"):
         assert recall[model] > 1.5 * recall["mostpop"], (model, recall)
     assert recall["ranking"] > recall["mf"]  # the ranker earns its place on this data too

@@ -7,7 +7,8 @@ a linear low-pass (P̃, normalised co-listening) plus an ideal one (V: the `fact
 singular vectors of R̃, from a truncated SVD). No training loop: fitting is one sparse SVD, seconds
 on HetRec, and any history row is scored as it is (a new listener needs no fold-in).
 
-It is a baseline and a source of candidates and ranker features, not one of the app's four models."""
+It is a baseline, and the ranker's second source of candidates when that is chosen on validation
+(engine.models.ranking.model); not one of the app's four models."""
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +24,7 @@ from cratedig.engine.models.query import Query
 class GraphFilter(Retriever):
     name = "gfcf"
     #: `factors` and `alpha` in use are chosen on the validation split (engine/models/tuned.json)
-    #: `linear` False drops the s P̃ term (its sparse product grows with plays x artists per listener)
-    defaults = {"factors": 256, "alpha": 0.3, "linear": True}
+    defaults = {"factors": 256, "alpha": 0.3}
 
     def _fit(self, dataset, progress, strategy, upstream):
         self._prepare(interactions(dataset), seed=self.params.get("seed", 0))
@@ -38,8 +38,6 @@ class GraphFilter(Retriever):
         row_scale = np.where(artists_of > 0, 1.0 / np.sqrt(np.maximum(artists_of, 1)), 0.0).astype(np.float32)
         self.normalised = (sp.diags(row_scale) @ matrix @ sp.diags(self.inverse_root)).tocsr()
         self.normalised_t = self.normalised.T.tocsr()
-        if vectors is None and self.params["factors"] == 0:
-            vectors = np.zeros((matrix.shape[1], 0), np.float32)
         if vectors is None:
             factors = int(min(self.params["factors"], min(matrix.shape) - 1))
             start = np.random.default_rng(seed).standard_normal(min(matrix.shape))
@@ -50,15 +48,8 @@ class GraphFilter(Retriever):
     def score(self, query: Query, candidates=None):
         liked = (query.history > 0).astype(np.float32)
         projected = np.asarray((liked @ sp.diags(self.inverse_root)) @ self.vectors, dtype=np.float32)
-        scale = np.float32(self.params["alpha"]) * self.root
-        if candidates is not None and not self.params["linear"]:  # the asked cells alone
-            candidates = np.asarray(candidates)
-            if candidates.ndim == 1:
-                return (projected @ self.vectors[candidates].T) * scale[candidates]
-            return np.einsum("bf,bcf->bc", projected, self.vectors[candidates]) * scale[candidates]
-        scores = (projected @ self.vectors.T) * scale
-        if self.params["linear"]:
-            scores += np.asarray(((liked @ self.normalised_t) @ self.normalised).todense(), dtype=np.float32)
+        scores = (projected @ self.vectors.T) * (np.float32(self.params["alpha"]) * self.root)
+        scores += np.asarray(((liked @ self.normalised_t) @ self.normalised).todense(), dtype=np.float32)
         return pick_candidates(scores, candidates)
 
     def to_arrays(self):
