@@ -57,14 +57,13 @@ def recbole_split(listener: np.ndarray, seed: int) -> np.ndarray:
 
 
 def recbole_metrics(recommended: np.ndarray, relevant: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """Per listener with held-out artists: RecBole's Recall@K (hits / |held out|) and NDCG@K."""
-    n_relevant = np.diff(relevant.indptr)
-    rows = np.flatnonzero(n_relevant > 0)
-    given = recommended[rows] >= 0
-    hits = (np.asarray(relevant[rows[:, None], np.maximum(recommended[rows], 0)].todense()) > 0) & given
-    discounts = 1.0 / np.log2(np.arange(2, recommended.shape[1] + 2))
-    idcg = np.cumsum(discounts)[np.minimum(n_relevant[rows], recommended.shape[1]) - 1]
-    return hits.sum(1) / n_relevant[rows], (hits * discounts).sum(1) / idcg
+    """Per listener with held-out artists: RecBole's Recall@K (hits / |held out|) and NDCG@K, from
+    the evaluation's per_row (whose Recall divides by min(K, |held out|) instead)."""
+    from cratedig.engine.evaluation.metrics import per_row
+
+    rows, recall, ndcg, _ = per_row(recommended, relevant)
+    n_relevant = np.diff(relevant.indptr)[rows]
+    return recall * np.minimum(n_relevant, recommended.shape[1]) / n_relevant, ndcg
 
 
 def one_seed(dataset, seed: int, names: list[str] | None = None) -> dict[str, dict[str, np.ndarray]]:

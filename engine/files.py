@@ -136,6 +136,10 @@ def output_target(name: str, own_folders: Iterable[Path] = ()) -> Path | None:
         if path.is_symlink():
             raise SettingError("output", "{setting} {path} is a symbolic link: outputs are never written through "
                                "links; name the file itself", path=name)
+        for folder in own_folders:
+            if path.resolve().is_relative_to(folder.resolve()):
+                raise SettingError("output", "{setting} {path} is inside cratedig's own folder {folder}",
+                                   path=name, folder=folder)
         if path.exists():
             kind = path.stat().st_mode
             if stat.S_ISDIR(kind):
@@ -145,11 +149,6 @@ def output_target(name: str, own_folders: Iterable[Path] = ()) -> Path | None:
                                    "write to - and pipe it instead", path=name)
             if not (kind & 0o222 and os.access(path, os.W_OK)):
                 raise SettingError("output", "{setting} {path} is read-only", path=name)
-        for folder in own_folders:
-            if path.resolve().is_relative_to(folder.resolve()):
-                raise SettingError("output", "{setting} {path} is inside cratedig's own folder {folder}",
-                                   path=name, folder=folder)
-        if path.exists():
             return path
         parent = path.parent if str(path.parent) else Path(".")
         if not parent.is_dir():

@@ -73,8 +73,7 @@ def recommend(retriever: Retriever, query: Query, k: int, *, ranker: Ranker | No
         candidates = (_exact_candidates(retriever, part, wanted, extra) if proposed is None
                       else (proposed[0][rows], proposed[1][rows]))
         if ranker is not None:
-            for source, n in ranker.candidate_sources():
-                candidates = _union(retriever, part, candidates, _exact_candidates(source, part, n, extra))
+            candidates = _with_sources(retriever, part, candidates, ranker.candidate_sources(), extra)
         parts.append(_recommend_rows(ranker, part, k, candidates))
     if not parts:
         empty = np.zeros((0, k), dtype=np.int64)
@@ -94,9 +93,7 @@ def candidate_union(retriever: Retriever, query: Query, n: int, sources: tuple[t
     """What a ranker with these candidate sources is given to re-order, for training it on what it
     will see: the retriever's best `n` per row and each source's best m, each artist once, in the
     retriever's order (-1 after a row's last). Scored exactly, the whole query at once."""
-    found = _exact_candidates(retriever, query, n, exclude)
-    for source, m in sources:
-        found = _union(retriever, query, found, _exact_candidates(source, query, m, exclude))
+    found = _with_sources(retriever, query, _exact_candidates(retriever, query, n, exclude), sources, exclude)
     return np.where(np.isneginf(found[1]), -1, found[0])
 
 
@@ -155,6 +152,15 @@ def _exact_candidates(retriever: Retriever, query: Query, wanted: int,
     blocked = int(np.count_nonzero(scores == -np.inf, axis=1).max(initial=0))  # half isneginf's cost
     candidates = top_k(scores, max(1, min(wanted, scores.shape[1] - blocked)))
     return candidates, np.take_along_axis(scores, candidates, axis=1)
+
+
+def _with_sources(retriever: Retriever, query: Query, found: tuple[np.ndarray, np.ndarray],
+                  sources: tuple[tuple[Retriever, int], ...],
+                  exclude: sp.csr_matrix | np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """`found` (the retriever's candidates and scores) joined by each source's best n."""
+    for source, n in sources:
+        found = _union(retriever, query, found, _exact_candidates(source, query, n, exclude))
+    return found
 
 
 def _union(retriever: Retriever, query: Query, ours: tuple[np.ndarray, np.ndarray],

@@ -59,6 +59,8 @@ class RankingModel(Ranker):
             probe_params["epochs"] = p["probe_epochs"]
         probe_epochs = int(probe_params.get("epochs", 0))
         n_splits = int(p["pseudo_splits"])
+        # its own candidate source, as serving will use it (the SVD is too slow on large catalogues)
+        graph_n = int(p["graph_candidates"]) if dataset.n_artists <= LARGE_CATALOGUE else 0
         total = n_splits * probe_epochs + p["epochs"]
 
         def report(offset):
@@ -75,9 +77,7 @@ class RankingModel(Ranker):
             probe = type(retriever)(**{**probe_params, "seed": probe_params.get("seed", 0) + k})
             probe.fit(pseudo.train, report(k * probe_epochs), strategy)
             examples_of = sample_listeners(pseudo, p["max_listeners"], seed)
-            sources = ()
-            if p["graph_candidates"] and dataset.n_artists <= LARGE_CATALOGUE:  # as serving will ask
-                sources = ((GraphFilter(seed=seed).fit(pseudo.train), int(p["graph_candidates"])),)
+            sources = ((GraphFilter(seed=seed).fit(pseudo.train), graph_n),) if graph_n else ()
             parts.append(ranking_examples(probe, examples_of, p["candidates"], p["newcomer_liked"], sources))
         examples = used_history(join_examples(parts))  # the pooling table holds only the rows used
         columns = dict(examples.columns)
@@ -100,7 +100,7 @@ class RankingModel(Ranker):
                        **export_mlp(model.weight_head, "weight")}
         self.features = RankingFeatures(retriever, dataset)
         self.graph = None
-        if p["graph_candidates"] and dataset.n_artists <= LARGE_CATALOGUE:
+        if graph_n:
             self.graph = GraphFilter(seed=p.get("seed", 0)).fit(dataset)
             self.arrays["graph_vectors"] = self.graph.vectors
 
