@@ -242,7 +242,9 @@ async def test_training_shows_progress_and_can_be_cancelled(tmp_path, monkeypatc
     monkeypatch.setattr(TrainingScreen, "progress", slow_progress)
     app = CratedigApp(data=str(data))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: type(app.screen).__name__ == "TrainingScreen", timeout=60)
+        # the screen is pushed before its widgets are mounted: wait for the label itself
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "TrainingScreen"
+                         and bool(app.screen.query("#label-mf")), timeout=60)
         label = app.screen.query_one("#label-mf")
         await wait_until(pilot, lambda: "epoch" in str(label.content), timeout=60)
         await pilot.click("#cancel")
