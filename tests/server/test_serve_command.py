@@ -25,8 +25,10 @@ def test_serve_on_a_cold_cache_trains_in_a_child_and_serves_without_tensorflow(s
     cache = tmp_path / "cache"
     monkeypatch.setenv("CRATEDIG_CACHE", str(cache))
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "cratedig.cli.main", "--data", str(small_data_dir), "serve",
-                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = tmp_path / "serve.log"  # a file, not a pipe: training's progress output can never fill it and block
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "cratedig.cli.main", "--data", str(small_data_dir), "serve",
+                                   "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 300
         while True:
@@ -49,5 +51,5 @@ def test_serve_on_a_cold_cache_trains_in_a_child_and_serves_without_tensorflow(s
         assert "tensorflow" not in mapped, "the serving process has TensorFlow loaded"
     finally:
         server.terminate()
-        output = server.communicate(timeout=30)[0]
-    assert "in a process of their own" in output
+        server.wait(timeout=30)
+    assert "in a process of their own" in log.read_text()
