@@ -172,7 +172,7 @@ def main() -> None:
             server.wait(timeout=30)
     flags = ((f" --workers {args.workers}" if args.workers > 1 else "") + (" --no-cache" if args.no_cache else "")
              + (" --skip-memory" if args.skip_memory else "") + (" --scale-dir DIR" if args.scale_dir else ""))
-    name = "api_load" + flags.replace(" --", "_").replace(" DIR", "").replace("-", "_")
+    name = "api_load" + flags.replace(" --", "_").replace(" DIR", "").replace(" ", "_").replace("-", "_")
     write_result(name, "python -m bench.api_load" + flags, figures)
     print(json.dumps(figures))
 
