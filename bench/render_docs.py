@@ -183,8 +183,9 @@ def performance() -> str:
                 "saved history, health) repeated by 64 connections for 60 s, after one pass over the mix (its time in "
                 "the table). With the response cache (the default) repeats are answered from memory; without it every "
                 "request is computed. The server loads models the bench has trained before it starts (a server that "
-                "trains on a cold cache keeps TensorFlow resident: about 1.1 GB more at 1×). The 160,000-artist rows run on the synthetic 100× data and models of "
-                "`bench.scale --factors 100 --keep DIR` (Last.fm-360K's size).", ""]
+                "trains on a cold cache keeps TensorFlow resident: about 1.1 GB more at 1×). The 160,000-artist rows "
+                "run on the synthetic 100× data and models of `bench.scale --factors 100 --keep DIR` (Last.fm-360K's "
+                "size).", ""]
         rows = []
         for r in loads:
             f, run = r["figures"], r["figures"]["load"]

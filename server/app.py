@@ -9,8 +9,8 @@ measured with `python -m bench.api_load`, handing it to a thread pool made a GIL
 (threads waiting on the loop's thread for every release of the GIL: p95 300 ms against 4 ms on the
 same mix). Repeated requests are answered from the response cache (server.cache) without any
 NumPy work; `--workers N` runs N processes, each with its own engine. On this 2-core machine two
-workers computed fewer answers than one (64 against 147 per second with the cache off: the workers,
-their BLAS threads and the load generator share two cores), so one is the default."""
+workers computed fewer answers than one (64 against 147 per second with the cache off; the two
+workers and the load generator share the two cores), so one is the default."""
 from __future__ import annotations
 
 from dataclasses import asdict
