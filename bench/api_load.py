@@ -119,9 +119,10 @@ def main() -> None:
     from cratedig.engine.serving.catalog import Catalog
 
     engine = open_engine("" if args.scale_dir else str(data_dir(args)), args.scale_dir)
-    # Trained here if the cache is cold: a server that trains its models itself keeps TensorFlow
-    # resident (about 1.1 GB more at 1x), which is not the memory of serving.
-    engine.load_models()
+    # Trained here if the cache is cold: the 100x server (--serve-child) would otherwise train them
+    # itself and keep TensorFlow resident (about 1.1 GB more at 1x), which is not serving's memory.
+    if not engine.models_cached():
+        engine.load_models()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "CRATEDIG_STATE": str(Path(tmp) / "state")}
         popularity = Catalog(engine.dataset).popularity.astype(float) + 1

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -11,6 +10,7 @@ import urllib.request
 import pytest
 import uvicorn
 
+from bench.api_load import free_port
 from cratedig.server.app import build_app
 from cratedig.server.run import options
 
@@ -19,9 +19,7 @@ class Running:
     """A server on a free port; `get` returns (status, parsed JSON body, headers)."""
 
     def __init__(self, engine, token: str | None = None):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         config = uvicorn.Config(build_app(engine, token), **options("127.0.0.1", self.port))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
